@@ -1,0 +1,8 @@
+/**
+ * Every CLI command, in the order `--help` lists them. Explicit: a command exists only when
+ * it is listed here (keep it sorted the way users meet them: check first, then the checks,
+ * then the data and server commands).
+ */
+import type { CliCommand } from '../context.ts';
+
+export const commands: readonly CliCommand[] = [];

@@ -1,0 +1,43 @@
+/**
+ * What a command gets from the outside world. Everything is injected so that tests run
+ * commands in-process (`run(argv, fakeIo)`) and assert `{ exit, stdout, stderr }`.
+ * Nothing below cli/main.ts touches `process`.
+ */
+import type { Command } from 'commander';
+
+export interface Output {
+  write(chunk: string): unknown;
+  /** True when attached to a terminal (colour, progress). */
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Injected for tests; defaults to global fetch. */
+  fetch?: typeof fetch;
+  /** Injected clock; defaults to `new Date()`. */
+  now?: () => Date;
+  /** Standard input, for commands that read it (`-`). */
+  stdin?: AsyncIterable<Buffer | string>;
+}
+
+export interface CliContext extends Required<Omit<CliIo, 'stdin'>> {
+  stdin?: AsyncIterable<Buffer | string>;
+  /** Set by a command's action: the exit code of the run. */
+  exitCode: number;
+  /** Colour allowed on stdout: a TTY and no NO_COLOR (FORCE_COLOR overrides). */
+  color: boolean;
+  /** Progress messages on stderr (only when stderr is a TTY, or NODESEC_PROGRESS=1). */
+  progress(message: string): void;
+  /** Long-running commands (serve) register cleanups here; main awaits them on exit. */
+  signal: AbortSignal;
+}
+
+/** One CLI command: registers itself on the program. The list is cli/commands/index.ts. */
+export interface CliCommand {
+  name: string;
+  register(program: Command, ctx: CliContext): void;
+}
