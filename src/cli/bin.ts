@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-/** Process entry point: the only place that touches process.exitCode. */
+/** Process entry point: the only place that touches process.exitCode and signals. */
 import { run } from './main.ts';
+
+const stop = new AbortController();
+const onSignal = (sig: NodeJS.Signals) => {
+  if (stop.signal.aborted) process.exit(130); // second signal: stop now
+  stop.abort(sig);
+};
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
 
 const code = await run(process.argv.slice(2), {
   stdout: process.stdout,
@@ -8,5 +16,8 @@ const code = await run(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   stdin: process.stdin,
+  signal: stop.signal,
 });
 process.exitCode = code;
+process.off('SIGINT', onSignal);
+process.off('SIGTERM', onSignal);

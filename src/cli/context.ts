@@ -22,9 +22,11 @@ export interface CliIo {
   now?: () => Date;
   /** Standard input, for commands that read it (`-`). */
   stdin?: AsyncIterable<Buffer | string>;
+  /** Aborted on SIGINT/SIGTERM (bin.ts); long-running commands (serve, workers) stop on it. */
+  signal?: AbortSignal;
 }
 
-export interface CliContext extends Required<Omit<CliIo, 'stdin'>> {
+export interface CliContext extends Required<Omit<CliIo, 'stdin' | 'signal'>> {
   stdin?: AsyncIterable<Buffer | string>;
   /** Set by a command's action: the exit code of the run. */
   exitCode: number;
@@ -32,7 +34,7 @@ export interface CliContext extends Required<Omit<CliIo, 'stdin'>> {
   color: boolean;
   /** Progress messages on stderr (only when stderr is a TTY, or NODESEC_PROGRESS=1). */
   progress(message: string): void;
-  /** Long-running commands (serve) register cleanups here; main awaits them on exit. */
+  /** Aborted when the process is asked to stop (SIGINT/SIGTERM) or when `run` returns. */
   signal: AbortSignal;
 }
 

@@ -79,7 +79,8 @@ export function formatError(err: unknown, color: boolean): string {
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const abort = new AbortController();
-  const ctx = createContext(io, abort.signal);
+  const signal = io.signal ? AbortSignal.any([io.signal, abort.signal]) : abort.signal;
+  const ctx = createContext(io, signal);
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
