@@ -56,6 +56,7 @@ export const ERRORS = {
   ERR_HUB_CONFLICT: { title: 'The request conflicts with the current state', exit: EXIT.USAGE, http: 409 },
   ERR_HUB_VALIDATION: { title: 'The request does not match the schema', exit: EXIT.USAGE, http: 400 },
   ERR_HUB_RATE_LIMITED: { title: 'Too many requests', exit: EXIT.UPSTREAM, http: 429 },
+  ERR_HUB_UNSUPPORTED_MEDIA_TYPE: { title: 'The request body has an unsupported content type or encoding', exit: EXIT.USAGE, http: 415 },
 
   // regex
   ERR_REGEX_SYNTAX: { title: 'The regular expression does not parse', exit: EXIT.USAGE, http: 400 },
