@@ -36,6 +36,11 @@ export interface LockPackage {
   key: string;
   /** 1-based line of the entry in the lockfile, for SARIF locations and messages. */
   line?: number;
+  /**
+   * No importer reaches it (a stale entry, or npm's `extraneous`). Such packages are kept in
+   * the graph (a stale entry may still be on disk) but its flags are meaningless.
+   */
+  extraneous?: boolean;
 }
 
 export interface LockImporter {

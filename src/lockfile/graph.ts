@@ -1,0 +1,248 @@
+/**
+ * Building blocks shared by the readers: a graph builder, flag computation from reachability,
+ * source classification (what is not auditable) and cheap line lookup.
+ *
+ * Invariant: `LockGraph.packages[i].id === i`; edges reference package ids and importer indexes.
+ */
+import type {
+  DependencyKind,
+  LockEdge,
+  LockGraph,
+  LockImporter,
+  LockPackage,
+  NotAuditableReason,
+} from '../core/lockgraph.ts';
+
+export type NewPackage = Omit<LockPackage, 'id' | 'dev' | 'optional' | 'peer'> &
+  Partial<Pick<LockPackage, 'dev' | 'optional' | 'peer'>>;
+
+export class GraphBuilder {
+  readonly importers: LockImporter[] = [];
+  readonly packages: LockPackage[] = [];
+  readonly edges: LockEdge[] = [];
+  readonly warnings: { message: string; line?: number }[] = [];
+
+  addImporter(importer: LockImporter): number {
+    this.importers.push(importer);
+    return this.importers.length - 1;
+  }
+
+  addPackage(p: NewPackage): number {
+    const id = this.packages.length;
+    const pkg = p as LockPackage;
+    pkg.id = id;
+    pkg.dev ??= false;
+    pkg.optional ??= false;
+    pkg.peer ??= false;
+    this.packages.push(pkg);
+    return id;
+  }
+
+  edge(from: LockEdge['from'], to: number, kind: DependencyKind, name: string, spec?: string): void {
+    this.edges.push(spec === undefined ? { from, to, kind, name } : { from, to, kind, name, spec });
+  }
+
+  warn(message: string, line?: number): void {
+    this.warnings.push(line === undefined ? { message } : { message, line });
+  }
+
+  finish(meta: Pick<LockGraph, 'manager' | 'reader' | 'path' | 'formatVersion'>, flags: 'compute' | 'stored'): LockGraph {
+    const graph: LockGraph = {
+      ...meta,
+      importers: this.importers,
+      packages: this.packages,
+      edges: this.edges,
+      warnings: this.warnings,
+    };
+    if (flags === 'compute') computeFlags(graph);
+    return graph;
+  }
+}
+
+/** Outgoing edges per package, as compressed arrays (one allocation, no per-node arrays). */
+interface Adjacency {
+  /** Edge indexes out of package i are `order[start[i]] .. order[start[i+1]-1]`. */
+  start: Int32Array;
+  order: Int32Array;
+}
+
+function packageAdjacency(graph: LockGraph): Adjacency {
+  const n = graph.packages.length;
+  const start = new Int32Array(n + 1);
+  const { edges } = graph;
+  for (const e of edges) if ('package' in e.from) start[e.from.package + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const order = new Int32Array(start[n]!);
+  for (let k = 0; k < edges.length; k++) {
+    const from = edges[k]!.from;
+    if ('package' in from) order[fill[from.package]!++] = k;
+  }
+  return { start, order };
+}
+
+/**
+ * Packages reachable from the importers without crossing an edge of kind `skip`
+ * (`undefined`: any edge). Returns a 0/1 mark per package.
+ */
+export function reachable(graph: LockGraph, skip?: DependencyKind, adj = packageAdjacency(graph)): Uint8Array {
+  const seen = new Uint8Array(graph.packages.length);
+  const stack: number[] = [];
+  for (const e of graph.edges) {
+    if ('importer' in e.from && e.kind !== skip && !seen[e.to]) {
+      seen[e.to] = 1;
+      stack.push(e.to);
+    }
+  }
+  const { start, order } = adj;
+  const { edges } = graph;
+  while (stack.length) {
+    const p = stack.pop()!;
+    for (let k = start[p]!; k < start[p + 1]!; k++) {
+      const e = edges[order[k]!]!;
+      if (e.kind !== skip && !seen[e.to]) {
+        seen[e.to] = 1;
+        stack.push(e.to);
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * dev / optional / peer, for formats that do not store them: a package is `dev` when every
+ * path to it from an importer crosses a dev edge (it is unreachable once dev edges are
+ * removed), likewise `optional` and `peer`. Packages no importer reaches are `extraneous`
+ * and get no flag.
+ */
+export function computeFlags(graph: LockGraph): void {
+  const adj = packageAdjacency(graph);
+  const any = reachable(graph, undefined, adj);
+  const noDev = reachable(graph, 'dev', adj);
+  const noOpt = reachable(graph, 'optional', adj);
+  const noPeer = reachable(graph, 'peer', adj);
+  for (const p of graph.packages) {
+    const i = p.id;
+    if (!any[i]) {
+      p.extraneous = true;
+      continue;
+    }
+    p.dev = !noDev[i];
+    p.optional = !noOpt[i];
+    p.peer = !noPeer[i];
+  }
+}
+
+const GIT = /^(?:git\+|git:|github:|gitlab:|bitbucket:|gist:|ssh:\/\/git@|git@)|\.git(?:#|$)/;
+
+/**
+ * Why a resolved URL or version spec is not a registry package, or undefined when it is one
+ * (a registry tarball URL `.../name/-/name-1.0.0.tgz`, or a plain version).
+ */
+export function classifySource(spec: string | undefined): { reason: NotAuditableReason; spec: string } | undefined {
+  if (!spec) return undefined;
+  const c = spec.charCodeAt(0);
+  // fast path: plain versions and registry URLs
+  if (c >= 48 && c <= 57) return undefined;
+  if (spec.startsWith('file:')) return { reason: 'file', spec };
+  if (spec.startsWith('link:')) return { reason: 'link', spec };
+  if (spec.startsWith('workspace:')) return { reason: 'workspace', spec };
+  if (spec.startsWith('portal:')) return { reason: 'link', spec };
+  if (GIT.test(spec)) return { reason: 'git', spec };
+  if (spec.startsWith('https://') || spec.startsWith('http://')) {
+    if (spec.includes('/-/') && !spec.includes('codeload.github.com')) return undefined;
+    if (/^https?:\/\/(?:codeload\.)?github\.com\//.test(spec)) return { reason: 'git', spec };
+    return { reason: 'tarball', spec };
+  }
+  if (spec.startsWith('npm:')) return undefined;
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('~')) return { reason: 'file', spec };
+  return { reason: 'unknown-source', spec };
+}
+
+/**
+ * Finds successive strings in a text and tells their 1-based line, scanning the text at most
+ * once overall (the cursor only moves forward). Used for JSON lockfiles whose entries come in
+ * document order.
+ */
+export class LineCursor {
+  private pos: number;
+  private line = 1;
+  private readonly text: string;
+
+  constructor(text: string, start = 0) {
+    this.text = text;
+    this.pos = 0;
+    this.moveTo(start);
+  }
+
+  private moveTo(at: number): void {
+    const { text } = this;
+    let l = this.line;
+    for (let i = text.indexOf('\n', this.pos); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) l++;
+    this.line = l;
+    this.pos = at;
+  }
+
+  /** Line of the next occurrence of `needle`, or undefined (the cursor then stays put). */
+  find(needle: string): number | undefined {
+    const at = this.text.indexOf(needle, this.pos);
+    if (at < 0) return undefined;
+    this.moveTo(at);
+    return this.line;
+  }
+}
+
+/**
+ * Lines of YAML mapping keys by section, in one pass: `top` holds keys at column 0,
+ * `nested.get(section)` the keys at `indent` spaces under that top-level key. Keys are
+ * unquoted ('single' and "double" YAML quoting).
+ */
+export function yamlKeyLines(text: string, indent: number): { top: Map<string, number>; nested: Map<string, Map<string, number>> } {
+  const top = new Map<string, number>();
+  const nested = new Map<string, Map<string, number>>();
+  let current: Map<string, number> | undefined;
+  let line = 0;
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    line++;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    const c = text.charCodeAt(pos);
+    if (c !== 32 && c !== 35 && c !== 10 && c !== 13) {
+      const key = keyOf(text, pos, end);
+      if (key !== undefined) {
+        top.set(key, line);
+        current = new Map();
+        nested.set(key, current);
+      }
+    } else if (c === 32 && current && text.charCodeAt(pos + indent) !== 32 && text.charCodeAt(pos + indent - 1) === 32) {
+      const key = keyOf(text, pos + indent, end);
+      if (key !== undefined && !current.has(key)) current.set(key, line);
+    }
+    pos = end + 1;
+  }
+  return { top, nested };
+}
+
+function keyOf(text: string, start: number, end: number): string | undefined {
+  let e = end;
+  if (text.charCodeAt(e - 1) === 13) e--;
+  const q = text.charCodeAt(start);
+  if (q === 39 || q === 34) {
+    // quoted key: find the closing quote followed by ':'
+    const close = text.lastIndexOf(q === 39 ? "':" : '":', e);
+    if (close <= start) return undefined;
+    const raw = text.slice(start + 1, close);
+    if (q === 39) return raw.replaceAll("''", "'");
+    try {
+      return JSON.parse(`"${raw}"`) as string;
+    } catch {
+      return raw;
+    }
+  }
+  if (text.charCodeAt(e - 1) === 58) return text.slice(start, e - 1); // `key:`
+  const colon = text.indexOf(': ', start);
+  if (colon > start && colon < e) return text.slice(start, colon);
+  return undefined;
+}

@@ -1,0 +1,163 @@
+/**
+ * Lockfile reading: find lockfiles, pick the reader (by file name, then content), read the
+ * file under a size cap, hand the reader the project's manifests, return the LockGraph.
+ *
+ * ```ts
+ * for (const file of await findLockfiles('.', { recursive: true })) {
+ *   const graph = await readLockfile(file);
+ * }
+ * ```
+ */
+import { globSync, readFileSync } from 'node:fs';
+import { opendir, stat, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { AppError } from '../core/errors.ts';
+import type { LockGraph } from '../core/lockgraph.ts';
+import { readers } from './registry.ts';
+import type { LockfileReader, Manifest, ProjectFiles } from './types.ts';
+
+export { readers } from './registry.ts';
+export { dependencyPaths } from './paths.ts';
+export type { LockfileReader, LockfileInput, Manifest, ProjectFiles } from './types.ts';
+
+/** Default size cap: a 32 MiB lockfile parses into several hundred MB of heap. */
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+
+/** File names of the lockfiles we look for, in the order we report them within one directory. */
+export const LOCKFILE_NAMES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'] as const;
+
+export interface ReadOptions {
+  /** Refuse files larger than this (bytes); default DEFAULT_MAX_BYTES. */
+  maxBytes?: number;
+  /** Do not read package.json files next to the lockfile (no manifests for the reader). */
+  noManifests?: boolean;
+}
+
+/** Read a lockfile (or the single lockfile in a directory) into a LockGraph. */
+export async function readLockfile(path: string, opts: ReadOptions = {}): Promise<LockGraph> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  let st;
+  try {
+    st = await stat(path);
+  } catch (cause) {
+    throw new AppError('ERR_INPUT_NOT_FOUND', `${path}: no such file or directory`, { file: path, cause });
+  }
+  if (st.isDirectory()) {
+    const found = await findLockfiles(path);
+    if (found.length !== 1) {
+      throw new AppError(found.length ? 'ERR_USAGE' : 'ERR_LOCKFILE_NOT_FOUND',
+        found.length ? `${path} holds ${found.length} lockfiles (${found.map((f) => basename(f)).join(', ')}); name one` : `${path}: no lockfile found`,
+        { file: path, hint: found.length ? 'pass the lockfile itself' : `nodesec reads ${LOCKFILE_NAMES.join(', ')}` });
+    }
+    return readLockfile(found[0]!, opts);
+  }
+  if (st.size > maxBytes) {
+    throw new AppError('ERR_INPUT_TOO_LARGE', `${path} is ${mb(st.size)}, over the ${mb(maxBytes)} limit for lockfiles`, {
+      file: path,
+      hint: 'raise the limit (--max-lockfile-size) if this lockfile is genuine',
+      details: { size: st.size, limit: maxBytes },
+    });
+  }
+  const buf = await readFile(path);
+  if (basename(path).endsWith('.lockb') || buf.subarray(0, 256).includes(0)) {
+    throw new AppError('ERR_LOCKFILE_UNSUPPORTED', `${path}: binary lockfile (bun.lockb) is not supported`, {
+      file: path,
+      hint: 'run `bun install --save-text-lockfile` (bun 1.1.39+) to write the text bun.lock, which nodesec reads',
+    });
+  }
+  let text = buf.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const reader = pickReader(path, text);
+  if (!reader) {
+    throw new AppError('ERR_LOCKFILE_UNSUPPORTED', `${path}: not a lockfile nodesec recognises`, {
+      file: path,
+      line: 1,
+      hint: `nodesec reads ${LOCKFILE_NAMES.filter((n) => n !== 'bun.lockb').join(', ')}`,
+    });
+  }
+  const project = opts.noManifests ? undefined : projectFiles(dirname(path));
+  return reader.read({ path, text, ...(project && { project }) });
+}
+
+function mb(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The reader for a file: by name first, then by sniffing the content for renamed files. */
+export function pickReader(path: string, text: string): LockfileReader | undefined {
+  const head = text.slice(0, 4096);
+  for (const r of readers) if (r.matches(path, head)) return r;
+  // renamed files: guess the name from the content, then ask again
+  const t = head.trimStart();
+  let guess: string | undefined;
+  if (t.startsWith('{')) {
+    if (/"lockfileVersion"\s*:\s*\d+\s*,\s*"workspaces"/.test(head) || /"workspaces"\s*:\s*\{\s*"":/.test(head)) guess = 'bun.lock';
+    else if (/"lockfileVersion"|"dependencies"|"packages"/.test(head)) guess = 'package-lock.json';
+  } else if (/^# yarn lockfile v1|^__metadata:/m.test(head)) guess = 'yarn.lock';
+  else if (/^lockfileVersion:/m.test(head)) guess = 'pnpm-lock.yaml';
+  if (!guess) return undefined;
+  for (const r of readers) if (r.matches(guess, head)) return r;
+  return undefined;
+}
+
+/** package.json files and workspace globs relative to the lockfile's directory, read on demand. */
+export function projectFiles(dir: string): ProjectFiles {
+  const cache = new Map<string, Manifest | undefined>();
+  return {
+    manifest(rel) {
+      if (cache.has(rel)) return cache.get(rel);
+      let m: Manifest | undefined;
+      try {
+        let text = readFileSync(join(dir, rel, 'package.json'), 'utf8');
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        const v: unknown = JSON.parse(text);
+        m = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Manifest) : undefined;
+      } catch {
+        m = undefined;
+      }
+      cache.set(rel, m);
+      return m;
+    },
+    workspaces(patterns) {
+      const globs = patterns.map((p) => `${p.replace(/^\.\//, '').replace(/\/+$/, '')}/package.json`);
+      try {
+        const hits = globSync(globs, { cwd: dir, exclude: (f) => basename(String(f)) === 'node_modules' });
+        return [...new Set(hits.map((h) => dirname(String(h)).split('\\').join('/')))].filter((d) => d !== '.').sort();
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/**
+ * Lockfiles in a directory (all of them when several sit side by side), or the path itself
+ * when it is a file. `recursive` walks the tree, skipping node_modules, .git and symlinks.
+ */
+export async function findLockfiles(dir: string, opts: { recursive?: boolean; maxDepth?: number } = {}): Promise<string[]> {
+  let st;
+  try {
+    st = await stat(dir);
+  } catch (cause) {
+    throw new AppError('ERR_INPUT_NOT_FOUND', `${dir}: no such file or directory`, { file: dir, cause });
+  }
+  if (!st.isDirectory()) return [dir];
+  const out: string[] = [];
+  const maxDepth = opts.maxDepth ?? 32;
+  const walk = async (d: string, depth: number): Promise<void> => {
+    const files: string[] = [];
+    const subdirs: string[] = [];
+    for await (const ent of await opendir(d)) {
+      if (ent.isFile() && (LOCKFILE_NAMES as readonly string[]).includes(ent.name)) files.push(ent.name);
+      else if (opts.recursive && ent.isDirectory() && ent.name !== 'node_modules' && ent.name !== '.git') subdirs.push(ent.name);
+    }
+    // bun.lockb beside bun.lock is the stale binary one bun keeps after migrating: skip it
+    if (files.includes('bun.lock')) files.splice(files.indexOf('bun.lockb'), files.includes('bun.lockb') ? 1 : 0);
+    files.sort((a, b) => LOCKFILE_NAMES.indexOf(a as never) - LOCKFILE_NAMES.indexOf(b as never));
+    for (const f of files) out.push(join(d, f));
+    if (depth >= maxDepth) return;
+    for (const s of subdirs.sort()) await walk(join(d, s), depth + 1);
+  };
+  await walk(dir, 0);
+  return out;
+}

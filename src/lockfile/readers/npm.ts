@@ -1,0 +1,296 @@
+/**
+ * package-lock.json (v1, v2, v3) and npm-shrinkwrap.json (the same formats, plus pre-npm-5
+ * shrinkwraps that have no lockfileVersion).
+ *
+ * v2/v3: `packages` maps install locations (`node_modules/a/node_modules/b`) to entries; a
+ * dependency of the package at L resolves like Node does: `L/node_modules/<name>`, then the
+ * parent location's, up to the root. Folder keys without `node_modules/` are workspaces
+ * (when they match the root `workspaces` globs and are not extraneous) or local `file:`
+ * packages; `link: true` entries point at them. Flags (dev, optional, peer) are stored.
+ * v1: `dependencies` nests entries by location; `requires` names the dependencies (ranges or
+ * versions), resolved the same way up the nesting. Aliases are `"version": "npm:real@1.0.0"`.
+ */
+import picomatch from 'picomatch';
+import type { DependencyKind, LockGraph } from '../../core/lockgraph.ts';
+import { classifySource, GraphBuilder, LineCursor } from '../graph.ts';
+import { depMap, isObject, parseError, parseLockJson, unsupported } from '../parse.ts';
+import type { LockfileInput, LockfileReader, Manifest } from '../types.ts';
+
+const ID = 'npm/package-lock';
+const VERSION = 1;
+
+export const npmLock: LockfileReader = {
+  id: ID,
+  version: VERSION,
+  matches(path) {
+    const base = basename(path);
+    return base.endsWith('package-lock.json') || base.endsWith('npm-shrinkwrap.json');
+  },
+  async read(input) {
+    return readNpm(input);
+  },
+};
+
+function basename(p: string): string {
+  return p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+}
+
+/** Location index: >= 0 a package id, < 0 the importer `-1 - value`. */
+type Loc = Map<string, number>;
+
+function parentLocation(loc: string): string {
+  const i = loc.lastIndexOf('/node_modules/');
+  return i < 0 ? '' : loc.slice(0, i);
+}
+
+function resolve(locs: Loc, from: string, name: string): number | undefined {
+  let base = from;
+  for (;;) {
+    const hit = locs.get(base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`);
+    if (hit !== undefined) return hit;
+    if (base === '') return undefined;
+    base = parentLocation(base);
+  }
+}
+
+export function readNpm({ path, text, project }: LockfileInput): LockGraph {
+  const raw = parseLockJson(text, path);
+  if (!isObject(raw)) throw parseError(path, 'a package-lock must be a JSON object', { line: 1, column: 1 });
+  const lv = raw.lockfileVersion;
+  if (lv !== undefined && lv !== 1 && lv !== 2 && lv !== 3) {
+    throw unsupported(path, `package-lock lockfileVersion ${JSON.stringify(lv)} is not supported (1, 2 and 3 are)`,
+      'regenerate the lockfile with npm 7 or later, or upgrade nodesec', new LineCursor(text).find('"lockfileVersion"'));
+  }
+  const meta = { manager: 'npm' as const, reader: `${ID}@${VERSION}`, path, formatVersion: lv === undefined ? 'shrinkwrap (pre-npm-5)' : String(lv) };
+  if ((lv === 2 || lv === 3) && isObject(raw.packages)) return fromPackages(raw.packages, text, meta);
+  if (lv === 3) throw parseError(path, 'lockfileVersion 3 without a "packages" object', { line: 1, column: 1 });
+  return fromDependencies(raw, text, meta, project?.manifest('.'));
+}
+
+type Meta = Pick<LockGraph, 'manager' | 'reader' | 'path' | 'formatVersion'>;
+
+const KINDS: [field: string, kind: DependencyKind][] = [
+  ['dependencies', 'prod'],
+  ['optionalDependencies', 'optional'],
+  ['peerDependencies', 'peer'],
+];
+const IMPORTER_KINDS: [field: string, kind: DependencyKind][] = [...KINDS, ['devDependencies', 'dev']];
+
+function workspaceGlobs(root: Record<string, unknown>): string[] {
+  const ws = root.workspaces;
+  if (Array.isArray(ws)) return ws.filter((w): w is string => typeof w === 'string');
+  if (isObject(ws) && Array.isArray(ws.packages)) return ws.packages.filter((w): w is string => typeof w === 'string');
+  return [];
+}
+
+function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): LockGraph {
+  const g = new GraphBuilder();
+  const root = isObject(pk['']) ? pk[''] : {};
+  g.addImporter({ path: '.', ...strField(root, 'name'), ...strField(root, 'version') });
+  const globs = workspaceGlobs(root);
+  const isWorkspace = globs.length ? picomatch(globs.map((w) => w.replace(/\/+$/, ''))) : () => false;
+  const locs: Loc = new Map();
+  locs.set('', -1);
+  const cursor = new LineCursor(text, Math.max(0, text.indexOf('"packages"')));
+  /** Nodes whose dependencies become edges: [location, entry, from]. */
+  const nodes: [string, Record<string, unknown>, { importer: number } | { package: number }, boolean][] = [
+    ['', root, { importer: 0 }, true],
+  ];
+  const links: [string, string][] = [];
+  for (const key in pk) {
+    if (key === '') continue;
+    const e = pk[key];
+    const line = cursor.find(`${JSON.stringify(key)}:`);
+    if (!isObject(e)) {
+      g.warn(`entry "${key}" is not an object; skipped`, line);
+      continue;
+    }
+    const nm = key.lastIndexOf('node_modules/');
+    if (nm < 0) {
+      // a folder: workspace or local package
+      if (isWorkspace(key)) {
+        if (e.extraneous) {
+          g.warn(`workspace "${key}" is extraneous (its folder is gone); skipped`, line);
+          continue;
+        }
+        const imp = g.addImporter({ path: key, ...strField(e, 'name'), ...strField(e, 'version') });
+        locs.set(key, -1 - imp);
+        nodes.push([key, e, { importer: imp }, true]);
+        continue;
+      }
+      const name = typeof e.name === 'string' ? e.name : key.slice(key.lastIndexOf('/') + 1);
+      const id = g.addPackage({
+        name, version: typeof e.version === 'string' ? e.version : '', key,
+        notAuditable: { reason: 'file', spec: `file:${key}` },
+        ...(e.extraneous === true && { extraneous: true }),
+        dev: e.dev === true, optional: e.optional === true, peer: e.peer === true, ...(line !== undefined && { line }),
+      });
+      locs.set(key, id);
+      nodes.push([key, e, { package: id }, true]);
+      continue;
+    }
+    if (e.link === true) {
+      links.push([key, typeof e.resolved === 'string' ? e.resolved : '']);
+      continue;
+    }
+    const installed = key.slice(nm + 13);
+    const name = typeof e.name === 'string' ? e.name : installed;
+    const version = typeof e.version === 'string' ? e.version : '';
+    const resolved = typeof e.resolved === 'string' ? e.resolved : undefined;
+    let notAuditable = classifySource(resolved) ?? classifySource(version);
+    if (!notAuditable && !version) notAuditable = { reason: 'unknown-source', spec: resolved ?? key };
+    const id = g.addPackage({
+      name,
+      version,
+      ...(name !== installed && { alias: installed }),
+      ...(resolved !== undefined && { resolved }),
+      ...(typeof e.integrity === 'string' && { integrity: e.integrity }),
+      ...(notAuditable && { notAuditable }),
+      ...(e.inBundle === true && { bundled: true }),
+      ...(e.extraneous === true && { extraneous: true }),
+      dev: e.dev === true,
+      optional: e.optional === true,
+      peer: e.peer === true,
+      key,
+      ...(line !== undefined && { line }),
+    });
+    locs.set(key, id);
+    nodes.push([key, e, { package: id }, false]);
+  }
+  for (const [key, target] of links) {
+    const hit = locs.get(target);
+    if (hit !== undefined) locs.set(key, hit);
+    else g.warn(`"${key}" links to "${target}", which the lockfile does not list`);
+  }
+  for (const [loc, e, from, importerLike] of nodes) {
+    for (const [field, kind] of importerLike ? IMPORTER_KINDS : KINDS) {
+      const deps = depMap(e[field]);
+      if (!deps) continue;
+      for (const dep in deps) {
+        const to = resolve(locs, loc, dep);
+        if (to === undefined) {
+          if (kind === 'prod' || (kind === 'dev' && 'importer' in from && from.importer === 0)) {
+            if (!(kind === 'prod' && isObject(e.optionalDependencies) && dep in e.optionalDependencies)) {
+              g.warn(`${loc || 'the root project'} depends on ${dep}@${deps[dep]} but the lockfile does not install it`);
+            }
+          }
+          continue;
+        }
+        if (to < 0) continue; // a workspace: an importer of its own
+        g.edge(from, to, kind, dep, String(deps[dep]));
+      }
+    }
+  }
+  return g.finish(meta, 'stored');
+}
+
+function strField(o: Record<string, unknown>, f: 'name' | 'version'): { name?: string; version?: string } {
+  const v = o[f];
+  return typeof v === 'string' ? { [f]: v } : {};
+}
+
+/** v1 and pre-npm-5: nested `dependencies`. */
+function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta, manifest: Manifest | undefined): LockGraph {
+  const g = new GraphBuilder();
+  g.addImporter({ path: '.', ...strField(raw, 'name'), ...strField(raw, 'version') });
+  const locs: Loc = new Map();
+  const cursor = new LineCursor(text);
+  const nodes: [string, Record<string, unknown>, number][] = [];
+  const walk = (deps: Record<string, unknown>, parent: string): void => {
+    for (const installed in deps) {
+      const e = deps[installed];
+      const line = cursor.find(`${JSON.stringify(installed)}: {`);
+      if (!isObject(e)) {
+        g.warn(`entry "${installed}" is not an object; skipped`, line);
+        continue;
+      }
+      const loc = parent === '' ? `node_modules/${installed}` : `${parent}/node_modules/${installed}`;
+      let version = typeof e.version === 'string' ? e.version : '';
+      let name = installed;
+      const resolved = typeof e.resolved === 'string' ? e.resolved : undefined;
+      if (version.startsWith('npm:')) {
+        const spec = version.slice(4);
+        const at = spec.lastIndexOf('@');
+        if (at > 0) {
+          name = spec.slice(0, at);
+          version = spec.slice(at + 1);
+        }
+      }
+      let notAuditable = classifySource(version) ?? classifySource(resolved);
+      if (!notAuditable && !version) notAuditable = { reason: 'unknown-source', spec: resolved ?? installed };
+      const id = g.addPackage({
+        name,
+        version,
+        ...(name !== installed && { alias: installed }),
+        ...(resolved !== undefined && { resolved }),
+        ...(typeof e.integrity === 'string' && { integrity: e.integrity }),
+        ...(notAuditable && { notAuditable }),
+        ...(e.bundled === true && { bundled: true }),
+        dev: e.dev === true,
+        optional: e.optional === true,
+        key: loc,
+        ...(line !== undefined && { line }),
+      });
+      locs.set(loc, id);
+      nodes.push([loc, e, id]);
+      if (isObject(e.dependencies)) walk(e.dependencies, loc);
+    }
+  };
+  if (isObject(raw.dependencies)) walk(raw.dependencies, '');
+
+  const required = new Uint8Array(g.packages.length);
+  for (const [loc, e, id] of nodes) {
+    const req = depMap(e.requires);
+    if (req) {
+      for (const dep in req) {
+        const to = resolve(locs, loc, dep);
+        if (to === undefined) {
+          if (!(isObject(e.optionalDependencies) && dep in e.optionalDependencies)) {
+            g.warn(`${loc} requires ${dep}@${req[dep]} but the lockfile does not install it`, g.packages[id]!.line);
+          }
+          continue;
+        }
+        required[to] = 1;
+        const child = g.packages[to]!;
+        const parent = g.packages[id]!;
+        g.edge({ package: id }, to, child.optional && !parent.optional ? 'optional' : 'prod', dep, String(req[dep]));
+      }
+    } else if (isObject(e.dependencies)) {
+      // pre-npm-5: no requires; nesting is the only dependency information
+      for (const dep in e.dependencies) {
+        const to = locs.get(`${loc}/node_modules/${dep}`);
+        if (to !== undefined) {
+          required[to] = 1;
+          g.edge({ package: id }, to, 'prod', dep);
+        }
+      }
+    }
+  }
+  // The root's own dependencies: from package.json when we have it, else every top-level
+  // entry nothing else requires (a direct dependency by elimination), or, without any
+  // `requires` (pre-npm-5), every top-level entry.
+  const direct = new Uint8Array(g.packages.length);
+  if (manifest) {
+    for (const [dep, spec, kind] of rootDeps(manifest)) {
+      const to = locs.get(`node_modules/${dep}`);
+      if (to === undefined || direct[to]) continue;
+      direct[to] = 1;
+      g.edge({ importer: 0 }, to, kind, dep, spec);
+    }
+  }
+  for (const [loc, , id] of nodes) {
+    if (direct[id] || required[id] || loc.indexOf('/node_modules/') >= 0) continue;
+    const p = g.packages[id]!;
+    g.edge({ importer: 0 }, id, p.dev ? 'dev' : p.optional ? 'optional' : 'prod', p.alias ?? p.name);
+  }
+  return g.finish(meta, 'stored');
+}
+
+export function rootDeps(m: Manifest): [name: string, spec: string, kind: DependencyKind][] {
+  const out: [string, string, DependencyKind][] = [];
+  for (const [field, kind] of IMPORTER_KINDS) {
+    const deps = depMap((m as Record<string, unknown>)[field]);
+    if (deps) for (const d in deps) out.push([d, String(deps[d]), kind]);
+  }
+  return out;
+}

@@ -1,0 +1,9 @@
+/**
+ * Every lockfile reader, in one explicit list sorted by id. Order matters only where two
+ * readers match the same file name (yarn classic and berry share `yarn.lock`): their
+ * `matches` look at the file's first bytes to tell them apart.
+ */
+import { npmLock } from './readers/npm.ts';
+import type { LockfileReader } from './types.ts';
+
+export const readers: readonly LockfileReader[] = [npmLock];

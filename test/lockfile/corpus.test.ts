@@ -1,0 +1,50 @@
+/**
+ * The 20 real lockfiles of ../shared/fixtures/lockfiles: our graph must agree with the counts in
+ * that README (which agree with @npmcli/arborist loadVirtual for npm and
+ * snyk-nodejs-lockfile-parser otherwise).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { LockGraph } from '../../src/core/lockgraph.ts';
+import { readLockfile } from '../../src/lockfile/index.ts';
+import { LOCKFILES } from '../helpers/paths.ts';
+
+/** README definition: distinct name@version, every entry (npm) or every entry reachable from an importer; workspace and link packages not counted. */
+function pairs(g: LockGraph): number {
+  const set = new Set<string>();
+  for (const p of g.packages) {
+    if (g.manager !== 'npm' && p.extraneous) continue;
+    if (p.notAuditable?.reason === 'workspace' || p.notAuditable?.reason === 'link') continue;
+    set.add(`${p.name}@${p.version}`);
+  }
+  return set.size;
+}
+
+const cases: { dir: string; file: string; manager: LockGraph['manager']; format: string; pairs: number; importers: number; entries?: number }[] = [
+  { dir: 'OWASP__NodeGoat', file: 'package-lock.json', manager: 'npm', format: '2', pairs: 1091, importers: 1, entries: 1479 },
+  { dir: 'adobe-photoshop__spaces-design', file: 'npm-shrinkwrap.json', manager: 'npm', format: 'shrinkwrap (pre-npm-5)', pairs: 40, importers: 1, entries: 43 },
+  { dir: 'documenso__documenso', file: 'package-lock.json', manager: 'npm', format: '3', pairs: 1981, importers: 17 },
+  { dir: 'firebase__firebase-tools', file: 'npm-shrinkwrap.json', manager: 'npm', format: '2', pairs: 1508, importers: 1, entries: 1858 },
+  { dir: 'keystonejs__keystone-classic', file: 'package-lock.json', manager: 'npm', format: '1', pairs: 1189, importers: 1, entries: 1353 },
+  { dir: 'mochajs__mocha', file: 'package-lock.json', manager: 'npm', format: '3', pairs: 680, importers: 1, entries: 707 },
+  { dir: 'react-boilerplate__react-boilerplate', file: 'package-lock.json', manager: 'npm', format: '1', pairs: 1533, importers: 1, entries: 1891 },
+  { dir: 'snyk-labs__nodejs-goof', file: 'package-lock.json', manager: 'npm', format: '2', pairs: 980, importers: 1, entries: 1274 },
+  { dir: 'socketio__socket.io', file: 'package-lock.json', manager: 'npm', format: '3', pairs: 1129, importers: 13, entries: 1272 },
+];
+
+describe('lockfile corpus: counts agree with the README', () => {
+  for (const c of cases) {
+    it(`${c.dir} (${c.manager} ${c.format}): ${c.pairs} pairs, ${c.importers} importers`, async () => {
+      const g = await readLockfile(join(LOCKFILES, c.dir, c.file));
+      assert.equal(g.manager, c.manager);
+      assert.equal(g.formatVersion, c.format);
+      assert.equal(pairs(g), c.pairs, 'distinct name@version pairs');
+      assert.equal(g.importers.length, c.importers, 'importers');
+      if (c.entries !== undefined) assert.equal(g.packages.length, c.entries, 'entries');
+      // every package has its line, every edge points at a package
+      assert.deepEqual(g.packages.filter((p) => !p.line).map((p) => p.key), []);
+      for (const e of g.edges) assert.ok(g.packages[e.to], `edge to ${e.to}`);
+    });
+  }
+});

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { dependencyPaths, readLockfile } from '../../src/lockfile/index.ts';
+import { OWN } from '../helpers/paths.ts';
+
+const fx = (name: string): string => join(OWN, 'lockfile', name);
+
+describe('npm package-lock v3', () => {
+  it('reads aliases, nested installs, stored flags and lines', async () => {
+    const g = await readLockfile(fx('v3-aliased.package-lock.json'));
+    assert.equal(g.reader, 'npm/package-lock@1');
+    const by = (key: string) => g.packages.find((p) => p.key === key)!;
+    assert.deepEqual([by('node_modules/strip').name, by('node_modules/strip').alias, by('node_modules/strip').version], ['strip-ansi', 'strip', '6.0.1']);
+    assert.equal(by('node_modules/b').dev, true);
+    assert.equal(by('node_modules/a').dev, false);
+    assert.equal(by('node_modules/a').line, 18);
+    assert.equal(by('node_modules/b/node_modules/c').line, 34);
+    // b's c resolves to its nested copy, a's c to the hoisted one
+    const edge = (from: string, name: string) => g.edges.find((e) => 'package' in e.from && g.packages[e.from.package]!.key === from && e.name === name)!;
+    assert.equal(g.packages[edge('node_modules/b', 'c').to]!.version, '2.0.0');
+    assert.equal(g.packages[edge('node_modules/a', 'c').to]!.version, '1.0.0');
+  });
+
+  it('lists every dependency path, shortest first, with the total', async () => {
+    const g = await readLockfile(fx('v3-aliased.package-lock.json'));
+    const c1 = g.packages.find((p) => p.key === 'node_modules/c')!;
+    const { paths, total } = dependencyPaths(g, c1.id);
+    assert.deepEqual(paths, [
+      ['app@1.0.0', 'a@1.0.0', 'c@1.0.0'],
+      ['app@1.0.0', 'b@2.0.0', 'a@1.0.0', 'c@1.0.0'],
+    ]);
+    assert.equal(total, 2);
+    const capped = dependencyPaths(g, c1.id, 1);
+    assert.equal(capped.paths.length, 1);
+    assert.equal(capped.total, 2);
+  });
+});
