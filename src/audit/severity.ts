@@ -1,0 +1,91 @@
+/**
+ * Severity, CVSS and URL of an advisory record, whatever database it came from.
+ *
+ * Severity, first found wins: the WG core label (`database_specific.nswg.severity` on an affected
+ * entry), a GHSA-style label (`database_specific.severity`), the CVSS base score bucketed as NVD
+ * does (a CVSS vector in `severity[]` of the record or an affected entry, else a numeric
+ * `database_specific.cvss_score`). With none of these (or the WG's "unknown"), the severity is
+ * `moderate` and `severityKnown` is false: an unrated vulnerability is never silently `low`.
+ */
+import calc from 'ae-cvss-calculator';
+import { parseSeverity, severityFromScore, type Severity } from '../core/finding.ts';
+import type { OsvRecord, OsvSeverity } from '../core/osv.ts';
+
+export interface Cvss {
+  version: string;
+  vector: string;
+  score: number;
+}
+
+export interface RatedSeverity {
+  severity: Severity;
+  severityKnown: boolean;
+  cvss?: Cvss;
+}
+
+const cvssCache = new Map<string, Cvss | null>();
+
+/** Base score of a CVSS vector (v2, v3.0, v3.1, v4.0), or undefined when it does not parse. */
+export function cvssFromVector(vector: string): Cvss | undefined {
+  let c = cvssCache.get(vector);
+  if (c === undefined) {
+    c = null;
+    try {
+      const v = vector.trim();
+      const ctor = v.startsWith('CVSS:4.0/') ? calc.Cvss4P0 : v.startsWith('CVSS:3.1/') ? calc.Cvss3P1 : v.startsWith('CVSS:3.0/') ? calc.Cvss3P0 : calc.Cvss2;
+      const version = v.startsWith('CVSS:') ? v.slice(5, 8) : '2.0';
+      const scores = new ctor(v).calculateScores() as { base?: number; overall?: number };
+      const score = scores.base ?? scores.overall;
+      if (typeof score === 'number' && Number.isFinite(score)) c = { version, vector: v, score };
+    } catch {
+      c = null;
+    }
+    cvssCache.set(vector, c);
+  }
+  return c ?? undefined;
+}
+
+function fromSeverityList(list: readonly OsvSeverity[] | undefined): Cvss | undefined {
+  if (!list) return undefined;
+  // Prefer the newest CVSS version given.
+  const order = ['CVSS_V4', 'CVSS_V3', 'CVSS_V2'];
+  const sorted = [...list].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+  for (const s of sorted) {
+    if (!s.type.startsWith('CVSS')) continue;
+    const c = cvssFromVector(s.score);
+    if (c) return c;
+  }
+  return undefined;
+}
+
+export function rateRecord(r: OsvRecord): RatedSeverity {
+  let label: Severity | undefined;
+  for (const a of r.affected ?? []) {
+    const n = a.database_specific?.nswg as { severity?: unknown } | undefined;
+    if (n && typeof n.severity === 'string') label ??= parseSeverity(n.severity);
+  }
+  const ds = r.database_specific ?? {};
+  if (!label && typeof ds.severity === 'string') label = parseSeverity(ds.severity);
+  let cvss = fromSeverityList(r.severity);
+  for (const a of r.affected ?? []) cvss ??= fromSeverityList(a.severity);
+  if (!cvss && typeof ds.cvss_vector === 'string') cvss = cvssFromVector(ds.cvss_vector);
+  const nswg = ds.nswg as Record<string, unknown> | undefined;
+  if (!cvss && nswg && typeof nswg.cvss_vector === 'string') cvss = cvssFromVector(nswg.cvss_vector);
+  let score = cvss?.score;
+  if (score === undefined) {
+    const s = ds.cvss_score ?? nswg?.cvss_score;
+    if (typeof s === 'number' && Number.isFinite(s)) score = s;
+  }
+  if (label) return { severity: label, severityKnown: true, ...(cvss && { cvss }) };
+  if (score !== undefined && score > 0) return { severity: severityFromScore(score), severityKnown: true, ...(cvss ? { cvss } : {}) };
+  return { severity: 'moderate', severityKnown: false, ...(cvss && { cvss }) };
+}
+
+/** The most useful link: an ADVISORY reference, else the first reference, else the OSV page of GHSA ids. */
+export function recordUrl(r: OsvRecord): string | undefined {
+  const refs = r.references ?? [];
+  const adv = refs.find((x) => x.type === 'ADVISORY') ?? refs.find((x) => x.type === 'WEB') ?? refs[0];
+  if (adv) return adv.url;
+  if (/^GHSA-/i.test(r.id)) return `https://github.com/advisories/${r.id}`;
+  return undefined;
+}
