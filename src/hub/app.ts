@@ -1,0 +1,134 @@
+/**
+ * The vulnerability hub as a Fastify instance, without listening: `buildHub(deps)` registers
+ * the plugins (errors, encodings, security headers, CORS, rate limits) and one route plugin
+ * per resource. `nodesec serve` (src/cli/commands/serve.ts) opens the store, calls this and
+ * listens; tests call it and use `app.inject()`.
+ *
+ * Every route has a JSON schema for its request (unknown fields rejected: ajv runs with
+ * `removeAdditional: false`, no type coercion: query strings are validated as strings) and its responses (serialized by fast-json-stringify). Every
+ * error becomes an RFC 9457 problem body (problem.ts).
+ */
+import { createHash } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { OsvRecordSchema } from './schemas/osv.ts';
+import { installErrorHandling, ProblemSchema, problemFor } from './problem.ts';
+import { installContentEncoding } from './plugins/encoding.ts';
+import { VulnCache, type VulnReader } from './vulns.ts';
+import osvRoutes from './routes/osv.ts';
+import npmRoutes from './routes/npm.ts';
+import healthRoutes from './routes/health.ts';
+import { AppError } from '../core/errors.ts';
+
+export interface HubConfig {
+  /** Largest request body in bytes (after decompression), for every route but ingest. */
+  bodyLimit: number;
+  /** Largest body of the batch ingest and submission routes. */
+  ingestBodyLimit: number;
+  /** Requests per window per address (anonymous) and per token; `false` turns limits off. */
+  rateLimit: false | { anonymous: number; authenticated: number; windowMs: number };
+  /** Allowed CORS origins; `false` (the default) sends no CORS headers at all. */
+  cors: false | string[];
+  /** npm registry that every request the hub does not answer is proxied to (for `npm audit`). */
+  upstreamRegistry?: string;
+  /** How often the cache checks the change feed, in ms; 0 turns polling off. */
+  cachePollMs: number;
+  /** Honour X-Forwarded-* (behind a reverse proxy). */
+  trustProxy: boolean;
+}
+
+export const DEFAULT_CONFIG: HubConfig = {
+  bodyLimit: 1024 * 1024,
+  ingestBodyLimit: 64 * 1024 * 1024,
+  rateLimit: { anonymous: 600, authenticated: 6000, windowMs: 60_000 },
+  cors: false,
+  cachePollMs: 1000,
+  trustProxy: false,
+};
+
+export interface HubDeps {
+  /** Published records (the store's read side); buildHub wraps it in a cache. */
+  reader: VulnReader;
+  /** Is the store reachable? Backs /readyz. */
+  ping(): Promise<void>;
+  config?: Partial<HubConfig>;
+  /** Fastify's logger option (pino options, or false); default off. */
+  logger?: FastifyServerOptions['logger'];
+  /** A ready pino instance instead (serve passes one writing to ctx.stderr). */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    vulns: VulnCache;
+    hubConfig: HubConfig;
+    hubDeps: HubDeps;
+  }
+}
+
+function tokenKey(auth: string | undefined): string | undefined {
+  if (!auth || !/^Bearer\s+\S+$/i.test(auth)) return undefined;
+  return createHash('sha256').update(auth.replace(/^Bearer\s+/i, '')).digest('base64url').slice(0, 22);
+}
+
+export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
+  const config: HubConfig = { ...DEFAULT_CONFIG, ...deps.config };
+  const app = Fastify({
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 256 },
+    return503OnClosing: true,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: true } },
+  });
+  app.decorate('hubConfig', config);
+  app.decorate('hubDeps', deps);
+  const cache = new VulnCache(deps.reader);
+  app.decorate('vulns', cache);
+  app.addSchema(ProblemSchema);
+  app.addSchema(OsvRecordSchema);
+
+  installErrorHandling(app);
+  installContentEncoding(app);
+
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  if (config.cors) await app.register(cors, { origin: config.cors, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['authorization', 'content-type', 'content-encoding'] });
+  if (config.rateLimit) {
+    const rl = config.rateLimit;
+    await app.register(rateLimit, {
+      global: true,
+      timeWindow: rl.windowMs,
+      keyGenerator: (req) => {
+        const t = tokenKey(req.headers.authorization);
+        return t ? `t:${t}` : `a:${req.ip}`;
+      },
+      max: (_req, key) => (key.startsWith('t:') ? rl.authenticated : rl.anonymous),
+      errorResponseBuilder: (req, ctx) => Object.assign(
+        new AppError('ERR_HUB_RATE_LIMITED', `rate limit of ${ctx.max} requests per ${ctx.after} exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+        { statusCode: 429, instance: req.url },
+      ),
+    });
+  }
+
+  await app.register(healthRoutes);
+  await app.register(osvRoutes);
+  await app.register(npmRoutes);
+
+  if (config.cachePollMs > 0) {
+    let timer: NodeJS.Timeout | undefined;
+    app.addHook('onReady', async () => {
+      await cache.sync();
+      timer = setInterval(() => void cache.sync(), config.cachePollMs);
+      timer.unref();
+    });
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  return app;
+}
+
+export { problemFor };

@@ -1,0 +1,22 @@
+/**
+ * Liveness and readiness for orchestrators and load balancers:
+ *   GET /healthz  200 while the process serves requests (no store access)
+ *   GET /readyz   200 when the store answers, 503 (ERR_STORE_UNAVAILABLE) when it does not
+ * Neither is rate limited.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../core/errors.ts';
+
+const Status = { type: 'object', properties: { status: { type: 'string' } } } as const;
+
+export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/healthz', { config: { rateLimit: false }, schema: { response: { 200: Status } } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { rateLimit: false }, schema: { response: { 200: Status, 503: { $ref: 'Problem#' } } } }, async () => {
+    try {
+      await app.hubDeps.ping();
+    } catch (cause) {
+      throw new AppError('ERR_STORE_UNAVAILABLE', 'the store does not answer', { cause });
+    }
+    return { status: 'ready' };
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * The read side of the hub: published OSV records by package and by id, behind an
+ * in-process cache. The cache is invalidated by the change feed: `sync()` compares the
+ * store's change cursor with the one the cache was filled at and drops everything when it
+ * moved (writes are rare next to reads, and dropping is always correct). Each hub process
+ * polls the cursor, so two processes on one PostgreSQL converge within one poll interval;
+ * a process that writes invalidates its own cache at once.
+ */
+import type { OsvRecord } from '../core/osv.ts';
+
+export interface VulnReader {
+  /** Published records (withdrawn ones included) with an `affected` entry for ecosystem/name. */
+  byPackage(ecosystem: string, name: string): Promise<OsvRecord[]>;
+  /** Many packages at once (querybatch, npm bulk); the key is `ecosystem\0name` as given. */
+  byPackages(keys: readonly { ecosystem: string; name: string }[]): Promise<Map<string, OsvRecord[]>>;
+  /** A published record by id or by any alias. */
+  byId(idOrAlias: string): Promise<OsvRecord | undefined>;
+  /** Opaque marker of the newest change; it changes whenever published data changes. */
+  cursor(): Promise<string>;
+}
+
+export function packageKey(ecosystem: string, name: string): string {
+  return `${ecosystem.toLowerCase()}\u0000${name}`;
+}
+
+export interface VulnCacheOptions {
+  /** Entries kept (packages + ids); least recently used dropped first. */
+  maxEntries?: number;
+}
+
+export class VulnCache implements VulnReader {
+  readonly #reader: VulnReader;
+  readonly #max: number;
+  #packages = new Map<string, Promise<OsvRecord[]>>();
+  #ids = new Map<string, Promise<OsvRecord | undefined>>();
+  #cursor: string | undefined;
+  #syncing: Promise<void> | undefined;
+
+  constructor(reader: VulnReader, options: VulnCacheOptions = {}) {
+    this.#reader = reader;
+    this.#max = options.maxEntries ?? 50_000;
+  }
+
+  invalidate(): void {
+    this.#packages = new Map();
+    this.#ids = new Map();
+  }
+
+  /** Polls the change cursor; drops the cache when it moved. Never throws (the next poll retries). */
+  sync(): Promise<void> {
+    this.#syncing ??= (async () => {
+      try {
+        const c = await this.#reader.cursor();
+        if (c !== this.#cursor) {
+          if (this.#cursor !== undefined) this.invalidate();
+          this.#cursor = c;
+        }
+      } catch {
+        // store away: keep serving the cache; requests that miss it answer 503
+      } finally {
+        this.#syncing = undefined;
+      }
+    })();
+    return this.#syncing;
+  }
+
+  cursor(): Promise<string> {
+    return this.#reader.cursor();
+  }
+
+  #remember<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    const hit = map.get(key);
+    if (hit) {
+      // refresh recency
+      map.delete(key);
+      map.set(key, hit);
+      return hit;
+    }
+    const p = load();
+    map.set(key, p);
+    // a failure (store away) must not stay cached
+    p.catch(() => {
+      if (map.get(key) === p) map.delete(key);
+    });
+    if (map.size > this.#max) map.delete(map.keys().next().value as string);
+    return p;
+  }
+
+  byPackage(ecosystem: string, name: string): Promise<OsvRecord[]> {
+    return this.#remember(this.#packages, packageKey(ecosystem, name), () => this.#reader.byPackage(ecosystem, name));
+  }
+
+  async byPackages(keys: readonly { ecosystem: string; name: string }[]): Promise<Map<string, OsvRecord[]>> {
+    const out = new Map<string, OsvRecord[]>();
+    const missing: { ecosystem: string; name: string }[] = [];
+    const waits: Promise<void>[] = [];
+    for (const k of keys) {
+      const key = packageKey(k.ecosystem, k.name);
+      if (out.has(key)) continue;
+      const hit = this.#packages.get(key);
+      if (hit) waits.push(hit.then((r) => void out.set(key, r)));
+      else {
+        out.set(key, []);
+        missing.push(k);
+      }
+    }
+    if (missing.length) {
+      const loading = this.#reader.byPackages(missing);
+      for (const k of missing) {
+        const key = packageKey(k.ecosystem, k.name);
+        this.#remember(this.#packages, key, () => loading.then((m) => m.get(key) ?? []));
+      }
+      const got = await loading;
+      for (const k of missing) {
+        const key = packageKey(k.ecosystem, k.name);
+        out.set(key, got.get(key) ?? []);
+      }
+    }
+    await Promise.all(waits);
+    return out;
+  }
+
+  byId(idOrAlias: string): Promise<OsvRecord | undefined> {
+    return this.#remember(this.#ids, idOrAlias, () => this.#reader.byId(idOrAlias));
+  }
+}
