@@ -1,4 +1,5 @@
 /** Syntax parsing shared by the readers, turning every failure into ERR_LOCKFILE_PARSE with a position. */
+import { FAILSAFE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { AppError, isAppError, lineColumn, parseJson } from '../core/errors.ts';
 
 /** JSON.parse with ERR_LOCKFILE_PARSE (file, line, column) on failure. */
@@ -51,4 +52,19 @@ export function depMap(v: unknown): Record<string, string> | undefined {
 export function splitAt(s: string): [name: string, rest: string] {
   const i = s.indexOf('@', 1);
   return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+/**
+ * YAML with every scalar a string (FAILSAFE schema: `1.10` stays `1.10`, and it is the fastest
+ * schema); ERR_LOCKFILE_PARSE with the line on failure.
+ */
+export function parseLockYaml(text: string, path: string): unknown {
+  try {
+    return loadYaml(text, { schema: FAILSAFE_SCHEMA, filename: path });
+  } catch (err) {
+    const mark = (err as { mark?: { line?: number; column?: number } }).mark;
+    const reason = (err as { reason?: string }).reason ?? (err instanceof Error ? err.message : String(err));
+    throw parseError(path, `malformed YAML: ${reason}`,
+      mark?.line !== undefined ? { line: mark.line + 1, column: (mark.column ?? 0) + 1 } : undefined, undefined, err);
+  }
 }

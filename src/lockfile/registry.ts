@@ -4,6 +4,7 @@
  * `matches` look at the file's first bytes to tell them apart.
  */
 import { npmLock } from './readers/npm.ts';
+import { pnpmLock } from './readers/pnpm.ts';
 import type { LockfileReader } from './types.ts';
 
-export const readers: readonly LockfileReader[] = [npmLock];
+export const readers: readonly LockfileReader[] = [npmLock, pnpmLock];

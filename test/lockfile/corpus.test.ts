@@ -31,6 +31,11 @@ const cases: { dir: string; file: string; manager: LockGraph['manager']; format:
   { dir: 'react-boilerplate__react-boilerplate', file: 'package-lock.json', manager: 'npm', format: '1', pairs: 1533, importers: 1, entries: 1891 },
   { dir: 'snyk-labs__nodejs-goof', file: 'package-lock.json', manager: 'npm', format: '2', pairs: 980, importers: 1, entries: 1274 },
   { dir: 'socketio__socket.io', file: 'package-lock.json', manager: 'npm', format: '3', pairs: 1129, importers: 13, entries: 1272 },
+  { dir: 'shadcn-ui__taxonomy', file: 'pnpm-lock.yaml', manager: 'pnpm', format: '6.0', pairs: 987, importers: 1, entries: 987 },
+  { dir: 'steven-tey__precedent', file: 'pnpm-lock.yaml', manager: 'pnpm', format: '9.0', pairs: 542, importers: 1, entries: 542 },
+  { dir: 'vitejs__vite', file: 'pnpm-lock.yaml', manager: 'pnpm', format: '9.0', pairs: 1405, importers: 279, entries: 1406 },
+  { dir: 'vuejs__core', file: 'pnpm-lock.yaml', manager: 'pnpm', format: '9.0', pairs: 620, importers: 18, entries: 621 },
+  { dir: 'windicss__windicss', file: 'pnpm-lock.yaml', manager: 'pnpm', format: '5.4', pairs: 345, importers: 2, entries: 345 },
 ];
 
 describe('lockfile corpus: counts agree with the README', () => {
