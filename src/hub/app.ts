@@ -20,6 +20,7 @@ import { VulnCache, type VulnReader } from './vulns.ts';
 import osvRoutes from './routes/osv.ts';
 import npmRoutes from './routes/npm.ts';
 import healthRoutes from './routes/health.ts';
+import { upstreamProxy } from './plugins/upstream.ts';
 import { AppError } from '../core/errors.ts';
 
 export interface HubConfig {
@@ -58,6 +59,8 @@ export interface HubDeps {
   logger?: FastifyServerOptions['logger'];
   /** A ready pino instance instead (serve passes one writing to ctx.stderr). */
   loggerInstance?: FastifyServerOptions['loggerInstance'];
+  /** fetch for the upstream registry (tests inject one). */
+  fetch?: typeof fetch;
 }
 
 declare module 'fastify' {
@@ -94,6 +97,8 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
   app.addSchema(OsvRecordSchema);
 
   installErrorHandling(app);
+  // JSON only: a text/plain body is a 415, not a string that fails the schema.
+  app.removeContentTypeParser('text/plain');
   installContentEncoding(app);
 
   await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
@@ -118,6 +123,7 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(osvRoutes);
   await app.register(npmRoutes);
+  if (config.upstreamRegistry) await upstreamProxy(app, { upstream: config.upstreamRegistry, ...(deps.fetch && { fetch: deps.fetch }) });
 
   if (config.cachePollMs > 0) {
     let timer: NodeJS.Timeout | undefined;
