@@ -246,3 +246,37 @@ function keyOf(text: string, start: number, end: number): string | undefined {
   if (colon > start && colon < e) return text.slice(start, colon);
   return undefined;
 }
+
+/**
+ * Like classifySource, for a requested range (`^1.2.0`, `npm:x@1`, `file:../x`, `user/repo`):
+ * undefined for registry ranges, dist-tags and aliases.
+ */
+export function classifyRange(range: string | undefined): { reason: NotAuditableReason; spec: string } | undefined {
+  if (!range || /^[\^~<>=*\dvVxX| ]/.test(range) || range.startsWith('npm:') || /^[\w.-]+$/.test(range)) return undefined;
+  if (/^[\w.-]+\/[\w.-]+(?:#.*)?$/.test(range)) return { reason: 'git', spec: range }; // GitHub shorthand
+  const c = classifySource(range);
+  return c?.reason === 'unknown-source' ? undefined : c;
+}
+
+/** The package name in a registry tarball URL (`.../@scope/name/-/name-1.0.0.tgz`), if it is one. */
+export function nameFromTarballUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const dash = url.indexOf('/-/');
+  if (dash < 0) return undefined;
+  const scheme = url.indexOf('://');
+  const host = url.indexOf('/', scheme + 3);
+  if (scheme < 0 || host < 0 || host >= dash) return undefined;
+  let path = url.slice(host + 1, dash);
+  if (path.includes('%')) {
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      return undefined;
+    }
+  }
+  // registries may sit under a path prefix (artifactory: /api/npm/repo/name/-/...)
+  const parts = path.split('/');
+  const last = parts.at(-1) ?? '';
+  const prev = parts.at(-2);
+  return prev?.startsWith('@') ? `${prev}/${last}` : last || undefined;
+}

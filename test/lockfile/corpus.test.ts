@@ -36,9 +36,16 @@ const cases: { dir: string; file: string; manager: LockGraph['manager']; format:
   { dir: 'vitejs__vite', file: 'pnpm-lock.yaml', manager: 'pnpm', format: '9.0', pairs: 1405, importers: 279, entries: 1406 },
   { dir: 'vuejs__core', file: 'pnpm-lock.yaml', manager: 'pnpm', format: '9.0', pairs: 620, importers: 18, entries: 621 },
   { dir: 'windicss__windicss', file: 'pnpm-lock.yaml', manager: 'pnpm', format: '5.4', pairs: 345, importers: 2, entries: 345 },
+  { dir: 'excalidraw__excalidraw', file: 'yarn.lock', manager: 'yarn', format: 'v1', pairs: 1441, importers: 11, entries: 1444 },
+  { dir: 'vuejs__vue-hackernews-2.0', file: 'yarn.lock', manager: 'yarn', format: 'v1', pairs: 818, importers: 1, entries: 818 },
+  { dir: 'withspectrum__spectrum', file: 'yarn.lock', manager: 'yarn', format: 'v1', pairs: 2099, importers: 1, entries: 2099 },
+  { dir: 'jestjs__jest', file: 'yarn.lock', manager: 'yarn', format: '10', pairs: 2150, importers: 71, entries: 2156 },
+  { dir: 'pmndrs__react-spring', file: 'yarn.lock', manager: 'yarn', format: '6', pairs: 2015, importers: 16, entries: 2019 },
+  { dir: 'honojs__hono', file: 'bun.lock', manager: 'bun', format: '1', pairs: 1012, importers: 1, entries: 1152 },
 ];
 
 describe('lockfile corpus: counts agree with the README', () => {
+  it('covers all 20 lockfiles', () => assert.equal(new Set(cases.map((c) => c.dir)).size, 20));
   for (const c of cases) {
     it(`${c.dir} (${c.manager} ${c.format}): ${c.pairs} pairs, ${c.importers} importers`, async () => {
       const g = await readLockfile(join(LOCKFILES, c.dir, c.file));
