@@ -102,6 +102,43 @@ export interface AdvisorySource {
   /** All records, in a stable order. */
   all(): Iterable<OsvRecord>;
   readonly size: number;
+  /**
+   * VEX statements carried by the source (the WG's vuln/deps records: "Node.js is not affected
+   * by CVE-X in a vendored dependency, because ..."). Absent or empty when the source has none.
+   */
+  vexStatements?(): readonly VexStatement[];
+}
+
+export type VexStatus = 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
+
+/** OpenVEX justifications (spec 0.2.0) for `not_affected`. */
+export const VEX_JUSTIFICATIONS = [
+  'component_not_present',
+  'vulnerable_code_not_present',
+  'vulnerable_code_not_in_execute_path',
+  'vulnerable_code_cannot_be_controlled_by_adversary',
+  'inline_mitigations_already_exist',
+] as const;
+export type VexJustification = (typeof VEX_JUSTIFICATIONS)[number];
+
+/**
+ * One VEX statement about a product (for the WG data: Node.js itself, ecosystem `Node.js`,
+ * name `node`). `vulnerabilities` are the CVE ids it covers.
+ */
+export interface VexStatement {
+  /** Stable id of the statement, e.g. `NSWG-DEP-1`. */
+  id: string;
+  vulnerabilities: string[];
+  product: OsvPackage;
+  /** Semver range of the product versions the statement is about; absent = every version. */
+  versions?: string;
+  status: VexStatus;
+  justification?: VexJustification | string;
+  impactStatement?: string;
+  description?: string;
+  references?: string[];
+  /** Source-specific data (for WG deps records: the source URL and what OSV cannot hold). */
+  database_specific?: Record<string, unknown>;
 }
 
 export interface AdvisorySourceMeta {
@@ -114,4 +151,6 @@ export interface AdvisorySourceMeta {
   /** Newest `modified` among the records. */
   newestModified?: string;
   sources?: { kind: string; location: string; records: number; fetchedAt?: string }[];
+  /** Inputs skipped while loading (unreadable or invalid files), with where and why. */
+  warnings?: { file: string; pointer?: string; line?: number; column?: number; message: string }[];
 }
