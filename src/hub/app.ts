@@ -22,6 +22,14 @@ import npmRoutes from './routes/npm.ts';
 import healthRoutes from './routes/health.ts';
 import { upstreamProxy } from './plugins/upstream.ts';
 import { AppError } from '../core/errors.ts';
+import type { Store } from '../store/types.ts';
+import { storeReader } from './store-adapter.ts';
+import { installAuth } from './plugins/auth.ts';
+import submissionRoutes from './routes/submissions.ts';
+import adminRoutes from './routes/admin.ts';
+import feedRoutes from './routes/feed.ts';
+import { OsvProposalSchema } from './schemas/osv.ts';
+import { SubmissionSchema } from './routes/submissions.ts';
 
 export interface HubConfig {
   /** Largest request body in bytes (after decompression), for every route but ingest. */
@@ -50,10 +58,12 @@ export const DEFAULT_CONFIG: HubConfig = {
 };
 
 export interface HubDeps {
-  /** Published records (the store's read side); buildHub wraps it in a cache. */
-  reader: VulnReader;
-  /** Is the store reachable? Backs /readyz. */
-  ping(): Promise<void>;
+  /** The store: advisories, accounts and tokens, submissions, audit log. */
+  store?: Store;
+  /** Published records; default: the store's advisories. buildHub wraps it in a cache. */
+  reader?: VulnReader;
+  /** Is the store reachable? Backs /readyz; default: the store's health check. */
+  ping?(): Promise<void>;
   config?: Partial<HubConfig>;
   /** Fastify's logger option (pino options, or false); default off. */
   logger?: FastifyServerOptions['logger'];
@@ -91,10 +101,14 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
   });
   app.decorate('hubConfig', config);
   app.decorate('hubDeps', deps);
-  const cache = new VulnCache(deps.reader);
+  const reader = deps.reader ?? (deps.store ? storeReader(deps.store) : undefined);
+  if (!reader) throw new TypeError('buildHub needs a store or a reader');
+  const cache = new VulnCache(reader);
   app.decorate('vulns', cache);
   app.addSchema(ProblemSchema);
   app.addSchema(OsvRecordSchema);
+  app.addSchema(OsvProposalSchema);
+  app.addSchema(SubmissionSchema);
 
   installErrorHandling(app);
   // JSON only: a text/plain body is a 415, not a string that fails the schema.
@@ -120,9 +134,13 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
     });
   }
 
+  installAuth(app);
   await app.register(healthRoutes);
   await app.register(osvRoutes);
   await app.register(npmRoutes);
+  await app.register(feedRoutes);
+  await app.register(submissionRoutes);
+  await app.register(adminRoutes);
   if (config.upstreamRegistry) await upstreamProxy(app, { upstream: config.upstreamRegistry, ...(deps.fetch && { fetch: deps.fetch }) });
 
   if (config.cachePollMs > 0) {

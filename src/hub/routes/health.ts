@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.ts';
+import { storePing } from '../store-adapter.ts';
 
 const Status = { type: 'object', properties: { status: { type: 'string' } } } as const;
 
@@ -13,7 +14,10 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
   app.get('/healthz', { config: { rateLimit: false }, schema: { response: { 200: Status } } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { rateLimit: false }, schema: { response: { 200: Status, 503: { $ref: 'Problem#' } } } }, async () => {
     try {
-      await app.hubDeps.ping();
+      const { ping, store } = app.hubDeps;
+      if (ping) await ping();
+      else if (store) await storePing(store);
+      else await app.vulns.cursor();
     } catch (cause) {
       throw new AppError('ERR_STORE_UNAVAILABLE', 'the store does not answer', { cause });
     }

@@ -177,3 +177,9 @@ export const BatchIdsResultSchema = {
     },
   },
 } as const;
+
+/** A record proposed in a submission: OSV, but `id` and `modified` may be left to the hub. */
+export const OsvProposalSchema = (() => {
+  const { required: _required, ...rest } = OsvRecordSchema;
+  return { ...rest, $id: 'OsvProposal' };
+})();
