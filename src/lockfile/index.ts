@@ -13,11 +13,13 @@ import { opendir, stat, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../core/errors.ts';
 import type { LockGraph } from '../core/lockgraph.ts';
+import { findMismatches } from './mismatch.ts';
 import { readers } from './registry.ts';
 import type { LockfileReader, Manifest, ProjectFiles } from './types.ts';
 
 export { readers } from './registry.ts';
 export { dependencyPaths } from './paths.ts';
+export { findMismatches, type Mismatch } from './mismatch.ts';
 export type { LockfileReader, LockfileInput, Manifest, ProjectFiles } from './types.ts';
 
 /** Default size cap: a 32 MiB lockfile parses into several hundred MB of heap. */
@@ -29,8 +31,14 @@ export const LOCKFILE_NAMES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn
 export interface ReadOptions {
   /** Refuse files larger than this (bytes); default DEFAULT_MAX_BYTES. */
   maxBytes?: number;
-  /** Do not read package.json files next to the lockfile (no manifests for the reader). */
+  /** Do not read package.json files next to the lockfile (no manifests, no mismatch check). */
   noManifests?: boolean;
+  /**
+   * A dependency declared in a package.json but absent from the lockfile: `error` (default,
+   * ERR_LOCKFILE_MISMATCH: the audit would silently miss it) or `warn`. Versions outside the
+   * declared range are always warnings (the locked package is still audited).
+   */
+  mismatch?: 'error' | 'warn';
 }
 
 /** Read a lockfile (or the single lockfile in a directory) into a LockGraph. */
@@ -76,7 +84,32 @@ export async function readLockfile(path: string, opts: ReadOptions = {}): Promis
     });
   }
   const project = opts.noManifests ? undefined : projectFiles(dirname(path));
-  return reader.read({ path, text, ...(project && { project }) });
+  const graph = await reader.read({ path, text, ...(project && { project }) });
+  if (project) checkManifests(graph, project, path, opts.mismatch ?? 'error');
+  return graph;
+}
+
+function checkManifests(graph: LockGraph, project: ProjectFiles, path: string, mode: 'error' | 'warn'): void {
+  const found = findMismatches(graph, project);
+  const missing = found.filter((m) => m.locked === undefined);
+  for (const m of found) {
+    if (m.locked !== undefined) {
+      graph.warnings.push({ message: `${m.file}: ${m.dependency}@${m.declared} is locked at ${m.locked}, outside the declared range (the lockfile is stale)` });
+    } else if (mode === 'warn') {
+      graph.warnings.push({ message: `${m.file}: ${m.dependency}@${m.declared} is not in the lockfile, so it is not audited` });
+    }
+  }
+  if (mode === 'error' && missing.length) {
+    const first = missing[0]!;
+    const list = missing.slice(0, 5).map((m) => `${m.file}: ${m.dependency}@${m.declared}`).join('; ');
+    throw new AppError('ERR_LOCKFILE_MISMATCH',
+      `${path} does not lock ${missing.length} dependenc${missing.length === 1 ? 'y' : 'ies'} declared in package.json (${list}${missing.length > 5 ? '; ...' : ''})`, {
+        file: join(dirname(path), first.file),
+        pointer: first.pointer,
+        hint: 'run your package manager\'s install to update the lockfile, or audit it as it is with --allow-mismatch (those dependencies stay unaudited)',
+        details: { lockfile: path, missing },
+      });
+  }
 }
 
 function mb(n: number): string {

@@ -159,6 +159,11 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
   }
   for (const [key, target] of links) {
     const hit = locs.get(target);
+    if (hit !== undefined && hit < 0) {
+      // a workspace folder entry may lack `name`: the link's install name is its package name
+      const imp = g.importers[-1 - hit]!;
+      imp.name ??= key.slice(key.lastIndexOf('node_modules/') + 13);
+    }
     if (hit !== undefined) locs.set(key, hit);
     else g.warn(`"${key}" links to "${target}", which the lockfile does not list`);
   }

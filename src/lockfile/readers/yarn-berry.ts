@@ -68,6 +68,7 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
   const g = new GraphBuilder();
   const byDescriptor = new Map<string, number>();
   const workspaceOf = new Map<string, number>(); // descriptor -> importer
+  const patchOf = new Map<string, number>(); // patched descriptor -> the patch package
   const entries: [from: { importer: number } | { package: number }, Record<string, unknown>, string][] = [];
   for (const key in raw) {
     if (key === '__metadata') continue;
@@ -107,6 +108,13 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
     for (const d of descriptors) {
       byDescriptor.set(d, id);
       byDescriptor.set(normalize(d), id);
+      // `name@patch:name@npm:range#...` patches what `name@npm:range` resolves to: yarn
+      // installs the patched package (builtin compat patches apply without being asked)
+      const [dn, dr] = splitAt(d);
+      if (dr.startsWith('patch:')) {
+        const hash = dr.indexOf('#');
+        patchOf.set(normalize(`${dn}@${splitAt(dr.slice(6, hash < 0 ? undefined : hash))[1]}`), id);
+      }
     }
     entries.push([{ package: id }, e, key]);
   }
@@ -123,8 +131,9 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
       ?? resolutions[`**/${dep}`] ?? resolutions[dep];
   };
   const find = (dep: string, range: string): number | undefined => {
-    const d = `${dep}@${range}`;
-    return byDescriptor.get(d) ?? byDescriptor.get(`${dep}@npm:${range}`) ?? byDescriptor.get(normalize(d));
+    const d = normalize(`${dep}@${range}`);
+    const npm = range.startsWith('npm:') ? d : normalize(`${dep}@npm:${range}`);
+    return patchOf.get(d) ?? patchOf.get(npm) ?? byDescriptor.get(d) ?? byDescriptor.get(npm);
   };
   const isWorkspace = (dep: string, range: string): boolean =>
     workspaceOf.has(`${dep}@${range}`) || workspaceOf.has(normalize(`${dep}@${range}`)) || range.startsWith('workspace:');

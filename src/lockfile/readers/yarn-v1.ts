@@ -220,7 +220,6 @@ export function readYarnClassic({ path, text, project }: LockfileInput): LockGra
     g.addImporter({ path: dir, ...(m.name && { name: m.name }), ...(m.version && { version: m.version }) });
     manifests.push([dir, m]);
   }
-  const workspaceNames = new Set(manifests.map(([, m]) => m.name).filter(Boolean));
   manifests.forEach(([dir, m], importer) => {
     for (const [field, kind] of IMPORTER_FIELDS) {
       const deps = m[field] as Record<string, string> | undefined;
@@ -228,11 +227,7 @@ export function readYarnClassic({ path, text, project }: LockfileInput): LockGra
       for (const dep in deps) {
         const range = String(deps[dep]);
         const to = lookup(dep, range);
-        if (to === undefined) {
-          if (workspaceNames.has(dep)) continue; // a workspace: an importer of its own
-          g.warn(`${dir === '.' ? 'package.json' : `${dir}/package.json`} depends on ${dep}@${range}, which the lockfile does not list`);
-          continue;
-        }
+        if (to === undefined) continue; // a workspace, or a mismatch (reported by mismatch.ts)
         g.edge({ importer }, to, kind, dep, range);
       }
     }
