@@ -14,7 +14,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { OsvRecordSchema } from './schemas/osv.ts';
-import { installErrorHandling, ProblemSchema, problemFor } from './problem.ts';
+import { installErrorHandling, ProblemSchema, problemFor, sendProblem, toProblem } from './problem.ts';
 import { installContentEncoding } from './plugins/encoding.ts';
 import { VulnCache, type VulnReader } from './vulns.ts';
 import osvRoutes from './routes/osv.ts';
@@ -78,6 +78,8 @@ declare module 'fastify' {
     vulns: VulnCache;
     hubConfig: HubConfig;
     hubDeps: HubDeps;
+    /** Every route registered (method, url), for docs and the fuzz test. */
+    hubRoutes: readonly { method: string; url: string }[];
   }
 }
 
@@ -97,7 +99,14 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     forceCloseConnections: 'idle',
+    // Errors Fastify raises before routing (a malformed URL, an unparsable header) get the same problem body.
+    frameworkErrors: (err, req, reply) => void sendProblem(reply, toProblem(err, req.url)),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: true } },
+  });
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('hubRoutes', routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
   app.decorate('hubConfig', config);
   app.decorate('hubDeps', deps);

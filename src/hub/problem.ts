@@ -63,7 +63,7 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: ErrorCode; status: number }>
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'ERR_JSON_PARSE', status: 400 },
   FST_ERR_CTP_INSTANCE_ALREADY_STARTED: { code: 'ERR_INTERNAL', status: 500 },
   FST_ERR_VALIDATION: { code: 'ERR_HUB_VALIDATION', status: 400 },
-  FST_ERR_BAD_URL: { code: 'ERR_HUB_NOT_FOUND', status: 400 },
+  FST_ERR_BAD_URL: { code: 'ERR_HUB_VALIDATION', status: 400 },
   FST_ERR_ASYNC_CONSTRAINT: { code: 'ERR_HUB_VALIDATION', status: 400 },
 };
 

@@ -123,7 +123,7 @@ export default async function osvRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>('/v1/vulns/:id', {
     schema: {
-      params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 128 } } },
+      params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' } } },
       response: { 200: { $ref: 'OsvRecord#' }, ...problems },
     },
   }, async (req) => {
