@@ -5,6 +5,8 @@
  * inside `run()` (the CLI's cold start depends on it).
  */
 import type { ProjectCheck } from '../core/check.ts';
+import { regexCheck } from '../redos/check.ts';
 
 export const projectChecks: readonly ProjectCheck[] = [
+  regexCheck,
 ];

@@ -4,5 +4,8 @@
  * then the data and server commands).
  */
 import type { CliCommand } from '../context.ts';
+import { regexCommand } from './regex.ts';
 
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [
+  regexCommand,
+];
