@@ -87,6 +87,12 @@ export interface Queryable {
   query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
 }
 
+/** A connection inside a transaction. */
+export interface Transaction extends Queryable {
+  /** Runs a script of several statements without parameters. */
+  exec(sql: string): Promise<void>;
+}
+
 /**
  * What repositories need from a database. Values come back as the `pg` module types them:
  * text/jsonb decoded, `int8`/`bigint` as strings (cast `::int` where a number is wanted),
@@ -99,7 +105,7 @@ export interface Driver extends Queryable {
    * use `tx`, not the driver (PGlite has one connection: using the driver inside would wait
    * for the transaction forever).
    */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

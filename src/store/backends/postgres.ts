@@ -1,0 +1,122 @@
+/**
+ * PostgreSQL backend through `pg`'s pool. The pool reconnects by itself: when the server goes
+ * away, calls fail with ERR_STORE_UNAVAILABLE (the hub answers 503) and succeed again once it
+ * is back, without a restart. Only store/index.ts imports this module (lazily).
+ */
+import pg from 'pg';
+import { AppError } from '../../core/errors.ts';
+import type { Driver, QueryResult, Transaction } from '../types.ts';
+
+/** SQLSTATE classes and Node error codes that mean "the database is away", not "bad query". */
+const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+
+export function isConnectionError(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (DOWN_CODES.has(code) || code.startsWith('08'))) return true;
+    const msg = (e as { message?: unknown }).message;
+    if (typeof msg === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|connect ECONNREFUSED|Client was closed|Cannot use a pool after calling end/i.test(msg)) return true;
+  }
+  return false;
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return `${u.protocol}//${u.username ? `${u.username}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+export function wrapError(err: unknown, url: string): unknown {
+  if (isConnectionError(err)) {
+    return new AppError('ERR_STORE_UNAVAILABLE', `the database at ${redact(url)} cannot be reached: ${(err as Error)?.message ?? err}`, {
+      cause: err,
+      hint: 'check that PostgreSQL is running and --database-url / DATABASE_URL is right; the store reconnects by itself',
+    });
+  }
+  return err;
+}
+
+interface PgQueryable {
+  query(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
+}
+
+function queryable(c: PgQueryable, url: string): Transaction {
+  return {
+    async exec(sql: string): Promise<void> {
+      try {
+        await c.query(sql);
+      } catch (err) {
+        throw wrapError(err, url);
+      }
+    },
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      try {
+        const r = await c.query(sql, params as unknown[] | undefined);
+        return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+      } catch (err) {
+        throw wrapError(err, url);
+      }
+    },
+  };
+}
+
+export interface PostgresDriverOptions {
+  url: string;
+  maxConnections?: number;
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+export async function openPostgres(options: PostgresDriverOptions): Promise<Driver> {
+  const { url } = options;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    idleTimeoutMillis: 30_000,
+    ...(options.statementTimeoutMs !== undefined && { statement_timeout: options.statementTimeoutMs }),
+  });
+  // An idle client losing its connection emits 'error' on the pool; without a listener that
+  // would crash the process. The client is discarded and the next checkout reconnects.
+  pool.on('error', () => {});
+  const q = queryable(pool, url);
+  return {
+    kind: 'postgres',
+    query: (sql, params) => q.query(sql, params),
+    async transaction(fn) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw wrapError(err, url);
+      }
+      let broken: unknown;
+      try {
+        await client.query('begin');
+        const result = await fn(queryable(client, url));
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('rollback');
+        } catch (e) {
+          broken = e;
+        }
+        throw wrapError(err, url);
+      } finally {
+        // a client whose connection failed must not go back to the pool
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    },
+    async exec(sql) {
+      await q.query(sql);
+    },
+    async close() {
+      await pool.end().catch(() => {});
+    },
+  };
+}
