@@ -2,35 +2,129 @@
  * The ReDoS engine's entry point: static analysis (src/redos/analysis) decides whether a regex
  * can backtrack super-linearly and builds an attack; the proof (src/redos/proof) runs that attack
  * in V8 and only then reports `vulnerable`. See docs/regex-engine.md.
+ *
+ * @example
+ *   const r = await analyzeRegex('^(a+)+$', '');
+ *   // r.verdict: { kind: 'vulnerable', complexity: { type: 'exponential' }, verified: true,
+ *   //   attack: { prefix: 'a', pump: 'a', suffix: '!' }, severity: 'critical', ... }
  */
-import { RegExpParser } from '@eslint-community/regexpp';
-import type { RegexAnalysis, RegexBudget } from './types.ts';
+import type { RegexAnalysis, RegexBudget, RegexVerdict } from './types.ts';
+import { analyzeStatic, type Candidate, type StaticResult } from './analysis/static.ts';
+import { estimateLength1s, hintFor, severityFor } from './analysis/report.ts';
+import { prove } from './proof/prove.ts';
+
+export { closeProofPool } from './proof/pool.ts';
 
 export const DEFAULT_BUDGET: RegexBudget = Object.freeze({ maxSteps: 200_000, timeoutMs: 3_000, verify: true });
 
-function parseError(pattern: string, flags: string): string | undefined {
-  try {
-    new RegExp(pattern, flags);
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-  try {
-    new RegExpParser({ ecmaVersion: 2025 }).parseLiteral(`/${pattern}/${flags}`);
-  } catch {
-    return undefined;
-  }
-  return undefined;
+/** Static analysis never takes more than this share of the time budget. */
+const STATIC_SHARE = 0.5;
+
+function budgetOf(b?: Partial<RegexBudget>): RegexBudget {
+  return { ...DEFAULT_BUDGET, ...b };
 }
 
-/** Static analysis only (no V8 proof): synchronous and cheap. */
-export function analyzeRegexStatic(pattern: string, flags: string, _budget?: Partial<RegexBudget>): RegexAnalysis {
+function unverified(pattern: string, s: Extract<StaticResult, { status: 'vulnerable' }>): { verdict: RegexVerdict; hint: string } {
+  const { complexity, attack } = s;
+  const estimate = estimateLength1s(attack, complexity);
+  const verdict: RegexVerdict = {
+    kind: 'vulnerable',
+    complexity,
+    attack: { prefix: attack.prefix, pump: attack.pump, suffix: attack.suffix },
+    verified: false,
+    severity: severityFor(estimate, complexity),
+  };
+  const hint = hintFor({ pattern, witness: s.witness, attack, complexity, loopSrc: s.loopSrc, outerLoopSrc: s.outerLoopSrc, continuation: attack.continuation });
+  return { verdict, hint };
+}
+
+function finish(pattern: string, flags: string, t0: number, verdict: RegexVerdict, hint?: string): RegexAnalysis {
+  return { pattern, flags, verdict, ...(hint !== undefined && { hint }), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+}
+
+function runStatic(pattern: string, flags: string, budget: RegexBudget, t0: number): StaticResult {
+  return analyzeStatic(pattern, flags, { maxSteps: budget.maxSteps, deadline: t0 + budget.timeoutMs * STATIC_SHARE });
+}
+
+function nonVulnerable(s: Exclude<StaticResult, { status: 'vulnerable' }>): RegexVerdict {
+  switch (s.status) {
+    case 'invalid':
+      return { kind: 'invalid', message: s.message };
+    case 'safe':
+      return { kind: 'safe' };
+    case 'unknown':
+      return { kind: 'unknown', why: s.why, detail: s.detail };
+  }
+}
+
+/** Static analysis only (no V8 proof): synchronous, sub-millisecond for typical patterns. */
+export function analyzeRegexStatic(pattern: string, flags: string, budget?: Partial<RegexBudget>): RegexAnalysis {
   const t0 = performance.now();
-  const err = parseError(pattern, flags);
-  if (err !== undefined) return { pattern, flags, verdict: { kind: 'invalid', message: err }, ms: performance.now() - t0 };
-  return { pattern, flags, verdict: { kind: 'unknown', why: 'unsupported-syntax', detail: 'engine not built yet' }, ms: performance.now() - t0 };
+  const b = budgetOf(budget);
+  const s = runStatic(pattern, flags, b, t0);
+  if (s.status !== 'vulnerable') return finish(pattern, flags, t0, nonVulnerable(s));
+  const { verdict, hint } = unverified(pattern, s);
+  return finish(pattern, flags, t0, verdict, hint);
 }
 
-/** Static analysis, then the V8 proof for candidates. */
+/**
+ * Static analysis, then (unless `budget.verify` is false) the V8 proof of each candidate attack,
+ * worst first. Only a reproduced slowdown is `vulnerable`; a candidate that does not reproduce
+ * gives `unknown` with why `not-reproduced`.
+ */
 export async function analyzeRegex(pattern: string, flags: string, budget?: Partial<RegexBudget>): Promise<RegexAnalysis> {
-  return analyzeRegexStatic(pattern, flags, budget);
+  const t0 = performance.now();
+  const b = budgetOf(budget);
+  const s = runStatic(pattern, flags, b, t0);
+  if (s.status !== 'vulnerable') return finish(pattern, flags, t0, nonVulnerable(s));
+  if (!b.verify) {
+    const { verdict, hint } = unverified(pattern, s);
+    return finish(pattern, flags, t0, verdict, hint);
+  }
+  const candidates: Candidate[] = [s, ...s.others];
+  const details: string[] = [];
+  for (const c of candidates) {
+    const left = b.timeoutMs - (performance.now() - t0);
+    if (left < 50) {
+      details.push('time budget spent');
+      break;
+    }
+    const r = await prove({
+      pattern,
+      flags,
+      attack: c.attack,
+      expected: c.complexity.type,
+      replaceAll: c.attack.continuation || flags.includes('g'),
+      budgetMs: left,
+    });
+    if (!r.reproduced) {
+      details.push(`${c.complexity.type} candidate (pump ${JSON.stringify(c.attack.pump)}): ${r.detail ?? 'no slowdown'}`);
+      continue;
+    }
+    const complexity = r.complexity ?? c.complexity;
+    const safeInputLength = r.attackLength100ms !== undefined ? Math.max(1, r.attackLength100ms - 1) : undefined;
+    const verdict: RegexVerdict = {
+      kind: 'vulnerable',
+      complexity,
+      attack: { prefix: c.attack.prefix, pump: c.attack.pump, suffix: c.attack.suffix },
+      verified: true,
+      proof: r.proof,
+      ...(r.attackLength100ms !== undefined && { attackLength100ms: r.attackLength100ms }),
+      ...(r.attackLength1s !== undefined && { attackLength1s: r.attackLength1s }),
+      severity: severityFor(r.attackLength1s, complexity),
+      ...(safeInputLength !== undefined && { safeInputLength }),
+    };
+    const hint = hintFor({
+      pattern,
+      witness: c.witness,
+      attack: c.attack,
+      complexity,
+      loopSrc: s.loopSrc,
+      outerLoopSrc: s.outerLoopSrc,
+      continuation: c.attack.continuation,
+      ...(safeInputLength !== undefined && { safeInputLength }),
+    });
+    return finish(pattern, flags, t0, verdict, hint);
+  }
+  return finish(pattern, flags, t0, { kind: 'unknown', why: 'not-reproduced', detail: details.join('; ') });
 }

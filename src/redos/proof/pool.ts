@@ -1,0 +1,170 @@
+/**
+ * A small pool of worker threads that time one regex match each, in V8 itself. A match that
+ * runs past its deadline is killed with `worker.terminate()` (V8 interrupts regexp code at
+ * backtracking points) and the worker is replaced. Workers are unref'd and spawned lazily
+ * (a spawn costs ~30 ms), so an idle pool never keeps the process alive.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface MatchTask {
+  pattern: string;
+  flags: string;
+  prefix: string;
+  pump: string;
+  suffix: string;
+  pumps: number;
+  /** Use String.prototype.replace (the g flag's full search) instead of one exec. */
+  replaceAll: boolean;
+  /** Repeat the timing and keep the minimum (for short runs, to tame noise). */
+  repeat: number;
+}
+
+export type MatchResult = { ms: number; timedOut: false } | { ms: number; timedOut: true };
+
+// The worker builds the input itself (only prefix/pump/suffix cross the thread boundary), warms
+// the regex up on a short input so V8 tiers it up to native code, then times the match.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+let cacheKey = '';
+let re = null;
+parentPort.on('message', (t) => {
+  try {
+    const key = t.flags + '/' + t.pattern;
+    if (key !== cacheKey) {
+      re = new RegExp(t.pattern, t.flags);
+      cacheKey = key;
+      const warm = t.prefix + t.pump + t.suffix;
+      for (let i = 0; i < 3; i++) { re.lastIndex = 0; t.replaceAll ? warm.replace(re, '') : re.exec(warm); }
+    }
+    const input = t.prefix + t.pump.repeat(t.pumps) + t.suffix;
+    let best = Infinity;
+    for (let r = 0; r < t.repeat; r++) {
+      re.lastIndex = 0;
+      const t0 = performance.now();
+      if (t.replaceAll) input.replace(re, ''); else re.exec(input);
+      const ms = performance.now() - t0;
+      if (ms < best) best = ms;
+    }
+    parentPort.postMessage({ ok: true, ms: best });
+  } catch (err) {
+    parentPort.postMessage({ ok: false, error: String(err && err.message || err) });
+  }
+});
+`;
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+export class ProofPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: ((slot: Slot) => void)[] = [];
+
+  private readonly size: number;
+
+  constructor(size = 2) {
+    this.size = size;
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    worker.unref();
+    const slot = { worker, busy: false };
+    worker.on('error', () => this.discard(slot));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private discard(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    void slot.worker.terminate();
+  }
+
+  private acquire(): Promise<Slot> {
+    const free = this.slots.find((s) => !s.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    if (this.slots.length < this.size) {
+      const s = this.spawn();
+      s.busy = true;
+      return Promise.resolve(s);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(slot: Slot, dead: boolean): void {
+    if (dead) {
+      this.discard(slot);
+      const next = this.waiting.shift();
+      if (next) {
+        const s = this.spawn();
+        s.busy = true;
+        next(s);
+      }
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(slot);
+    else slot.busy = false;
+  }
+
+  /** Times one match; resolves `timedOut` (and kills the worker) after `timeoutMs`. */
+  async run(task: MatchTask, timeoutMs: number): Promise<MatchResult> {
+    const slot = await this.acquire();
+    return new Promise<MatchResult>((resolve, reject) => {
+      let done = false;
+      const finish = (dead: boolean): void => {
+        done = true;
+        clearTimeout(timer);
+        slot.worker.off('message', onMessage);
+        slot.worker.off('exit', onExit);
+        this.release(slot, dead);
+      };
+      const onMessage = (m: { ok: boolean; ms?: number; error?: string }): void => {
+        if (done) return;
+        finish(false);
+        if (m.ok) resolve({ ms: m.ms!, timedOut: false });
+        else reject(new Error(m.error));
+      };
+      const onExit = (): void => {
+        if (done) return;
+        finish(true);
+        // a worker that ran out of memory or died counts as a kill at the deadline
+        resolve({ ms: timeoutMs, timedOut: true });
+      };
+      const timer = setTimeout(() => {
+        if (done) return;
+        finish(true);
+        resolve({ ms: timeoutMs, timedOut: true });
+      }, timeoutMs);
+      slot.worker.on('message', onMessage);
+      slot.worker.on('exit', onExit);
+      slot.worker.postMessage(task);
+    });
+  }
+
+  async close(): Promise<void> {
+    const all = this.slots.splice(0);
+    await Promise.all(all.map((s) => s.worker.terminate()));
+  }
+}
+
+let shared: ProofPool | undefined;
+
+/** The process-wide pool used by analyzeRegex. */
+export function proofPool(): ProofPool {
+  shared ??= new ProofPool(2);
+  return shared;
+}
+
+/** Terminates the shared pool's workers (tests and CLI shutdown). */
+export async function closeProofPool(): Promise<void> {
+  const p = shared;
+  shared = undefined;
+  await p?.close();
+}

@@ -1,0 +1,172 @@
+/**
+ * The proof: run the attack in V8 (worker threads, hard timeout) with growing pump counts, fit
+ * the growth, and extrapolate the input length that blocks the event loop for 100 ms and 1 s.
+ *
+ * Exponential candidates grow by one or a few pumps per sample; polynomial ones double the input
+ * length. Growing stops as soon as a sample passes STOP_MS (growth established), a sample times
+ * out, or the input length cap is reached. The slowdown is "reproduced" when the slowest sample
+ * is above SIGNIFICANT_MS and the fitted growth is super-linear (an exponential base above 1.15
+ * per pump, or a polynomial degree of at least 1.5).
+ */
+import type { Attack, Proof } from '../types.ts';
+import { type MatchTask, type ProofPool, proofPool } from './pool.ts';
+
+export interface ProofOptions {
+  pattern: string;
+  flags: string;
+  attack: Attack;
+  expected: 'exponential' | 'polynomial';
+  /** Use replace (g flag full search). */
+  replaceAll: boolean;
+  /** Wall-clock budget for the whole proof. */
+  budgetMs: number;
+  pool?: ProofPool;
+}
+
+export interface ProofResult {
+  reproduced: boolean;
+  proof: Proof;
+  /** Why it was not reproduced. */
+  detail?: string;
+  attackLength100ms?: number;
+  attackLength1s?: number;
+  /** Fitted type and value (degree or base). */
+  complexity?: { type: 'exponential' | 'polynomial'; degree?: number };
+}
+
+const STOP_MS = 60;
+const SIGNIFICANT_MS = 15;
+const MAX_LENGTH = 1 << 21;
+const SAMPLE_TIMEOUT_MS = 1500;
+
+interface Fit {
+  a: number;
+  b: number;
+  r2: number;
+}
+
+function linearFit(xs: number[], ys: number[]): Fit {
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  }
+  const b = sxx === 0 ? 0 : sxy / sxx;
+  const a = my - b * mx;
+  const r2 = syy === 0 || sxx === 0 ? 0 : (sxy * sxy) / (sxx * syy);
+  return { a, b, r2 };
+}
+
+export async function prove(opts: ProofOptions): Promise<ProofResult> {
+  const pool = opts.pool ?? proofPool();
+  const { attack } = opts;
+  const started = performance.now();
+  const samples: Proof['samples'] = [];
+  const lengthOf = (pumps: number): number => attack.prefix.length + pumps * attack.pump.length + attack.suffix.length;
+  const exp = opts.expected === 'exponential';
+  let pumps = exp ? 1 : Math.max(1, Math.ceil(128 / attack.pump.length));
+  let timedOut = false;
+  for (;;) {
+    const left = opts.budgetMs - (performance.now() - started);
+    if (left < 20) break;
+    const task: MatchTask = {
+      pattern: opts.pattern,
+      flags: opts.flags,
+      prefix: attack.prefix,
+      pump: attack.pump,
+      suffix: attack.suffix,
+      pumps,
+      replaceAll: opts.replaceAll,
+      repeat: 1,
+    };
+    let r = await pool.run(task, Math.min(SAMPLE_TIMEOUT_MS, left));
+    if (!r.timedOut && r.ms < 3) {
+      // short runs are noisy: keep the best of three
+      r = await pool.run({ ...task, repeat: 3 }, Math.min(SAMPLE_TIMEOUT_MS, Math.max(20, left)));
+    }
+    samples.push({ pumps, length: lengthOf(pumps), ms: Math.round(r.ms * 1000) / 1000 });
+    if (r.timedOut) {
+      timedOut = true;
+      break;
+    }
+    if (r.ms >= STOP_MS) break;
+    let next: number;
+    if (exp) {
+      next = r.ms < 0.1 ? Math.ceil(pumps * 1.5) + 1 : r.ms < 2 ? pumps + 2 : pumps + 1;
+    } else {
+      // polynomial: double the length, or more while the time is tiny
+      next = r.ms < 0.05 ? pumps * 4 : pumps * 2;
+    }
+    if (lengthOf(next) > MAX_LENGTH) {
+      if (lengthOf(pumps) >= MAX_LENGTH) break;
+      next = Math.floor((MAX_LENGTH - attack.prefix.length - attack.suffix.length) / attack.pump.length);
+      if (next <= pumps) break;
+    }
+    pumps = next;
+  }
+
+  const slowest = samples.reduce((m, s) => Math.max(m, s.ms), 0);
+  // fit on the samples above the noise floor (at least the last three)
+  let usable = samples.filter((s) => s.ms >= 0.3);
+  if (usable.length < 3) usable = samples.slice(-3);
+  const xsN = usable.map((s) => s.pumps);
+  const xsL = usable.map((s) => Math.log(s.length));
+  const ys = usable.map((s) => Math.log(Math.max(s.ms, 0.001)));
+  const fe = linearFit(xsN, ys);
+  const fp = linearFit(xsL, ys);
+  const base = Math.exp(fe.b);
+  const degree = fp.b;
+  let type: 'exponential' | 'polynomial';
+  if (exp) type = base >= 1.15 && (fe.r2 >= fp.r2 || degree > 6) ? 'exponential' : 'polynomial';
+  else type = degree > 6 && base >= 1.15 ? 'exponential' : 'polynomial';
+  if (usable.length < 2) type = opts.expected;
+  const fitted = type === 'exponential' ? { type, value: round(base, 3) } : { type, value: round(degree, 2) };
+  const proof: Proof = { method: 'v8-timing', samples, fitted };
+  const superLinear = type === 'exponential' ? base >= 1.15 : degree >= 1.5;
+  const reproduced = (timedOut || slowest >= SIGNIFICANT_MS) && (superLinear || (timedOut && samples.length === 1));
+  if (!reproduced) {
+    const last = samples[samples.length - 1];
+    return {
+      reproduced: false,
+      proof,
+      detail: last
+        ? `attack of ${last.length} characters ran in ${last.ms} ms (fitted ${fitted.type} ${fitted.value})`
+        : 'no time left for the proof',
+    };
+  }
+  // extrapolate lengths from the fit (time in ms = exp(a + b x))
+  const lengthFor = (ms: number): number => {
+    if (type === 'exponential') {
+      const n = fe.b > 0 ? (Math.log(ms) - fe.a) / fe.b : Infinity;
+      return Math.max(1, Math.ceil(lengthOf(Math.max(0, n))));
+    }
+    const l = fp.b > 0 ? Math.exp((Math.log(ms) - fp.a) / fp.b) : Infinity;
+    return Math.max(1, Math.ceil(l));
+  };
+  let l100 = lengthFor(100);
+  let l1s = lengthFor(1000);
+  // a timed-out or measured sample bounds the extrapolation
+  for (const s of samples) {
+    if (s.ms >= 1000) l1s = Math.min(l1s, s.length);
+    if (s.ms >= 100) l100 = Math.min(l100, s.length);
+  }
+  if (l100 > l1s) l100 = l1s;
+  return {
+    reproduced: true,
+    proof,
+    attackLength100ms: Number.isFinite(l100) ? l100 : undefined,
+    attackLength1s: Number.isFinite(l1s) ? l1s : undefined,
+    complexity: type === 'exponential' ? { type } : { type, degree: Math.max(2, Math.round(degree)) },
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
