@@ -1,5 +1,7 @@
 /** Test helpers for the regex scan: temporary project trees and a stand-in analysis engine. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RegexAnalysis } from '../../src/redos/types.ts';
@@ -48,4 +50,17 @@ export function fakeAnalyzer() {
     return { ...base, verdict: { kind: 'safe' } };
   };
   return { analyze, calls };
+}
+
+/** A JSON Schema validator for a schema file (draft-04 `id` is read as draft-07 `$id`). */
+export function validator(file: string) {
+  const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (typeof schema.id === 'string') {
+    schema.$id = schema.id;
+    delete schema.id;
+  }
+  delete schema.$schema;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
+  return ajv.compile(schema);
 }
