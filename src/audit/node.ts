@@ -10,7 +10,7 @@
  *   versions they cover, with their justification kept in the report.
  */
 import semver from 'semver';
-import type { Finding, Severity } from '../core/finding.ts';
+import { severityRank, type Finding, type Severity } from '../core/finding.ts';
 import type { IgnorePolicy } from '../core/ignore.ts';
 import { ECOSYSTEM_NODEJS, type AdvisorySource, type OsvRecord, type VexStatement } from '../core/osv.ts';
 import { advisoryFixVersions, matchAffects, matchVersion, minimalUpgrade, parseRange, parseVersion, type VulnMatch } from './match.ts';
@@ -256,6 +256,7 @@ export function checkNode(opts: NodeCheckOptions): NodeCheckResult {
     else findings.push(finding);
   }
 
+  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }));
   // One upgrade that fixes every vulnerability found (platform-applicable, not VEX-suppressed).
   const all = minimalUpgrade(v, [...allFixes.values()], (x) => matched.some((m) => matchAffects(m, ECOSYSTEM_NODEJS, 'node', x)));
   const recommended = all ? { version: `v${all.version}`, sameMajor: all.sameMajor } : null;

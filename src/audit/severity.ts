@@ -7,7 +7,7 @@
  * `database_specific.cvss_score`). With none of these (or the WG's "unknown"), the severity is
  * `moderate` and `severityKnown` is false: an unrated vulnerability is never silently `low`.
  */
-import calc from 'ae-cvss-calculator';
+import { scoreCvss } from '../advisory/cvss.ts';
 import { parseSeverity, severityFromScore, type Severity } from '../core/finding.ts';
 import type { OsvRecord, OsvSeverity } from '../core/osv.ts';
 
@@ -25,21 +25,12 @@ export interface RatedSeverity {
 
 const cvssCache = new Map<string, Cvss | null>();
 
-/** Base score of a CVSS vector (v2, v3.0, v3.1, v4.0), or undefined when it does not parse. */
+/** Base score of a CVSS vector (v2, v3.0, v3.1, v4.0), or undefined when it is not valid. Cached. */
 export function cvssFromVector(vector: string): Cvss | undefined {
   let c = cvssCache.get(vector);
   if (c === undefined) {
-    c = null;
-    try {
-      const v = vector.trim();
-      const ctor = v.startsWith('CVSS:4.0/') ? calc.Cvss4P0 : v.startsWith('CVSS:3.1/') ? calc.Cvss3P1 : v.startsWith('CVSS:3.0/') ? calc.Cvss3P0 : calc.Cvss2;
-      const version = v.startsWith('CVSS:') ? v.slice(5, 8) : '2.0';
-      const scores = new ctor(v).calculateScores() as { base?: number; overall?: number };
-      const score = scores.base ?? scores.overall;
-      if (typeof score === 'number' && Number.isFinite(score)) c = { version, vector: v, score };
-    } catch {
-      c = null;
-    }
+    const s = scoreCvss(vector.trim());
+    c = s ? { version: s.version, vector: s.vector, score: s.score } : null;
     cvssCache.set(vector, c);
   }
   return c ?? undefined;

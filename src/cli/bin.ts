@@ -17,6 +17,7 @@ const code = await run(process.argv.slice(2), {
   cwd: process.cwd(),
   stdin: process.stdin,
   signal: stop.signal,
+  runtime: { version: process.version, platform: process.platform },
 });
 process.exitCode = code;
 process.off('SIGINT', onSignal);

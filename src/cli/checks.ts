@@ -5,8 +5,12 @@
  * inside `run()` (the CLI's cold start depends on it).
  */
 import type { ProjectCheck } from '../core/check.ts';
+import { auditCheck, nodeCheck, runtimeConfigCheck } from '../audit/checks.ts';
 import { regexCheck } from '../redos/check.ts';
 
 export const projectChecks: readonly ProjectCheck[] = [
+  auditCheck,
+  nodeCheck,
+  runtimeConfigCheck,
   regexCheck,
 ];

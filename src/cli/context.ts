@@ -24,10 +24,13 @@ export interface CliIo {
   stdin?: AsyncIterable<Buffer | string>;
   /** Aborted on SIGINT/SIGTERM (bin.ts); long-running commands (serve, workers) stop on it. */
   signal?: AbortSignal;
+  /** The running Node.js (`nodesec node` defaults to it); set by bin.ts, absent in tests. */
+  runtime?: { version: string; platform: string };
 }
 
-export interface CliContext extends Required<Omit<CliIo, 'stdin' | 'signal'>> {
+export interface CliContext extends Required<Omit<CliIo, 'stdin' | 'signal' | 'runtime'>> {
   stdin?: AsyncIterable<Buffer | string>;
+  runtime?: { version: string; platform: string };
   /** Set by a command's action: the exit code of the run. */
   exitCode: number;
   /** Colour allowed on stdout: a TTY and no NO_COLOR (FORCE_COLOR overrides). */

@@ -22,6 +22,7 @@ export function createContext(io: CliIo, signal: AbortSignal): CliContext {
     fetch: io.fetch ?? globalThis.fetch,
     now: io.now ?? (() => new Date()),
     stdin: io.stdin,
+    ...(io.runtime && { runtime: io.runtime }),
     exitCode: EXIT.OK,
     color: colorEnabled(io.stdout, env),
     progress: showProgress ? (m) => void io.stderr.write(`${m}\n`) : () => {},

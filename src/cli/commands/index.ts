@@ -4,8 +4,14 @@
  * then the data and server commands).
  */
 import type { CliCommand } from '../context.ts';
+import { audit } from './audit.ts';
+import { check } from './check.ts';
+import { node } from './node.ts';
 import { regexCommand } from './regex.ts';
 
 export const commands: readonly CliCommand[] = [
+  check,
+  audit,
+  node,
   regexCommand,
 ];

@@ -1,0 +1,180 @@
+/**
+ * `nodesec audit [path]`: offline dependency audit of npm, yarn, pnpm and bun lockfiles.
+ * This module stays cheap to import (cold start): the audit itself is loaded in the action.
+ */
+import { Option, type Command } from 'commander';
+import { AppError } from '../../core/errors.ts';
+import { EXIT } from '../../core/exit-codes.ts';
+import { parseSeverity, severityRank, type Finding, type Severity } from '../../core/finding.ts';
+import type { IgnorePolicy } from '../../core/ignore.ts';
+import type { AdvisorySource } from '../../core/osv.ts';
+import type { CliCommand, CliContext } from '../context.ts';
+import { formatError, formatOption, VERSION } from '../main.ts';
+
+export const FAIL_ON_CHOICES = ['info', 'low', 'moderate', 'high', 'critical'] as const;
+
+export function dbOption(): Option {
+  return new Option('--db <source>', 'advisories: a snapshot file, a WG vuln/ directory, an OSV directory or zip, or a hub URL (default: the local snapshot)');
+}
+
+export function failOnOption(): Option {
+  return new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...FAIL_ON_CHOICES]);
+}
+
+export function ignoreFileOption(): Option {
+  return new Option('--ignore-file <file>', 'ignore policy file (default: .nodesec.json, else the "nodesec" key of package.json)');
+}
+
+/** Collects a repeatable option. */
+export function collect(value: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+export async function openSource(ctx: CliContext, db: string | undefined): Promise<AdvisorySource> {
+  const [{ openAdvisorySource }, { resolve }] = await Promise.all([import('../../advisory/index.ts'), import('node:path')]);
+  const spec = db && !/^https?:\/\//i.test(db) ? resolve(ctx.cwd, db) : db;
+  return openAdvisorySource(spec, { env: ctx.env, fetch: ctx.fetch, signal: ctx.signal });
+}
+
+/** `--fail-on`, else the config file's `<section>.failOn` or `failOn`, else the default. */
+export function resolveFailOn(flag: string | undefined, policy: IgnorePolicy, section: string, dflt: Severity): Severity {
+  if (flag) return parseSeverity(flag) ?? dflt;
+  const s = policy.settings;
+  const sec = s[section];
+  const raw = (typeof sec === 'object' && sec !== null ? (sec as Record<string, unknown>).failOn : undefined) ?? s.failOn;
+  if (raw === undefined) return dflt;
+  const sev = typeof raw === 'string' ? parseSeverity(raw) : undefined;
+  if (!sev) {
+    throw new AppError('ERR_CONFIG_INVALID', `failOn must be one of ${FAIL_ON_CHOICES.join(', ')}`, { file: policy.source, pointer: `/${section}/failOn` });
+  }
+  return sev;
+}
+
+export function failing(findings: readonly Finding[], failOn: Severity): boolean {
+  return findings.some((f) => severityRank(f.severity) >= severityRank(failOn));
+}
+
+/** Expired ignore entries fail the run: printed as errors, exit 1. */
+export function reportExpired(ctx: CliContext, policy: IgnorePolicy): boolean {
+  const expired = policy.expired();
+  for (const e of expired) {
+    const err = new AppError('ERR_IGNORE_EXPIRED', `ignore entry ${e.id} expired on ${e.until} (reason was: ${e.reason})`, {
+      ...(policy.source && { file: policy.source }),
+      hint: 'review the finding again: fix it, or extend "until" with a fresh reason',
+    });
+    ctx.stderr.write(formatError(err, ctx.color && ctx.stderr.isTTY === true));
+  }
+  return expired.length > 0;
+}
+
+export function writeJson(ctx: CliContext, value: unknown): void {
+  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+
+interface AuditFlags {
+  db?: string;
+  offline?: boolean;
+  registry?: string;
+  failOn?: string;
+  omit?: string[];
+  ignoreFile?: string;
+  format: 'text' | 'json' | 'sarif' | 'markdown';
+  maxPaths: string;
+  recursive?: boolean;
+}
+
+async function action(ctx: CliContext, target: string | undefined, flags: AuditFlags): Promise<void> {
+  const [{ loadIgnorePolicy }, { auditProject }, report, { DEFAULT_REGISTRY }] = await Promise.all([
+    import('../../core/ignore.ts'),
+    import('../../audit/project.ts'),
+    import('../../audit/report.ts'),
+    import('../../audit/registry.ts'),
+  ]);
+  const { resolve } = await import('node:path');
+  const dir = target ?? '.';
+  const maxPaths = Number(flags.maxPaths);
+  if (!Number.isInteger(maxPaths) || maxPaths < 0) throw new AppError('ERR_USAGE', `--max-paths must be a whole number, got "${flags.maxPaths}"`);
+  const omit = (flags.omit ?? []) as ('dev' | 'optional' | 'peer')[];
+  const { stat } = await import('node:fs/promises');
+  const absTarget = resolve(ctx.cwd, dir);
+  const projectDir = await stat(absTarget).then((s) => (s.isDirectory() ? absTarget : resolve(absTarget, '..')), () => absTarget);
+  const policy = await loadIgnorePolicy(projectDir, { now: ctx.now(), ...(flags.ignoreFile && { explicitFile: resolve(ctx.cwd, flags.ignoreFile) }) });
+  const failOn = resolveFailOn(flags.failOn, policy, 'audit', 'low');
+  const source = await openSource(ctx, flags.db);
+  const registryUrl = flags.registry ?? ctx.env.NODESEC_REGISTRY ?? DEFAULT_REGISTRY;
+  const { result, errors } = await auditProject({
+    target: dir,
+    cwd: ctx.cwd,
+    source,
+    recursive: flags.recursive ?? false,
+    omit,
+    maxPaths,
+    ignore: policy,
+    ...(!flags.offline && { registry: { url: registryUrl, fetch: ctx.fetch, signal: ctx.signal } }),
+    progress: ctx.progress,
+  });
+  for (const e of errors) ctx.stderr.write(formatError(e, ctx.color && ctx.stderr.isTTY === true));
+  const expired = policy.expired();
+  let exit: number = failing(result.findings, failOn) || expired.length ? EXIT.FINDINGS : EXIT.OK;
+  if (errors.length) exit = EXIT.INPUT;
+  const meta = {
+    toolVersion: VERSION,
+    generatedAt: ctx.now().toISOString(),
+    database: { ...source.meta, records: source.size },
+    failOn,
+    omit,
+    ignoreSource: policy.source ?? null,
+    expiredIgnores: expired,
+    unusedIgnores: policy.unused(),
+    registry: flags.offline ? null : registryUrl,
+    exitCode: exit,
+  };
+  if (flags.format === 'json') writeJson(ctx, report.auditJson(result, meta));
+  else if (flags.format === 'sarif') writeJson(ctx, report.auditSarif(result, VERSION));
+  else if (flags.format === 'markdown') ctx.stdout.write(report.auditMarkdown(result, meta));
+  else ctx.stdout.write(report.auditText(result, meta, ctx.color));
+  reportExpired(ctx, policy);
+  ctx.exitCode = exit;
+}
+
+export const audit: CliCommand = {
+  name: 'audit',
+  register(program: Command, ctx: CliContext) {
+    program
+      .command('audit')
+      .summary('match lockfile dependencies against known advisories, offline')
+      .description(
+        'Audit the dependencies installed by a lockfile (package-lock.json, npm-shrinkwrap.json, yarn.lock,\n' +
+          'pnpm-lock.yaml, bun.lock) against the advisory database, offline. Each finding names the advisory,\n' +
+          'its aliases, severity and CVSS, the installed package, every dependency path to it, and the\n' +
+          'smallest upgrade that fixes it (from the npm registry unless --offline; else from the advisory).',
+      )
+      .argument('[path]', 'project directory or lockfile', '.')
+      .addOption(dbOption())
+      .addOption(formatOption())
+      .addOption(failOnOption())
+      .addOption(new Option('--omit <type>', 'leave out dev, optional or peer dependencies (repeatable: dev, optional, peer)').argParser((v, p: string[] | undefined) => {
+        if (!['dev', 'optional', 'peer'].includes(v)) throw new AppError('ERR_USAGE', `--omit takes dev, optional or peer, not "${v}"`);
+        return collect(v, p);
+      }))
+      .addOption(ignoreFileOption())
+      .option('--offline', 'no network: upgrade advice from the advisory ranges only')
+      .option('--registry <url>', 'npm registry for upgrade advice (default: $NODESEC_REGISTRY or https://registry.npmjs.org/)')
+      .option('--max-paths <n>', 'dependency paths listed per finding (all are counted)', '10')
+      .option('-r, --recursive', 'audit every lockfile under the directory (node_modules skipped)')
+      .addHelpText('after', `
+Examples:
+  $ nodesec audit                                 audit the project in this directory
+  $ nodesec audit --omit dev --fail-on high       production dependencies; fail on high or critical
+  $ nodesec audit app/yarn.lock --format json     machine-readable report (docs/json-output.md)
+  $ nodesec audit --format sarif > audit.sarif    for GitHub code scanning
+  $ nodesec audit --db ../security-wg/vuln        against the Node.js Security WG data
+
+Ignore policy: .nodesec.json { "ignore": [ { "id": "GHSA-...", "reason": "...", "until": "2026-12-31" } ] }
+(see docs/config.md). An expired entry fails the run; unused entries are reported.
+Exit codes: 0 nothing at or above --fail-on (default low), 1 findings or expired ignores,
+2 usage or config error, 3 unreadable lockfile or advisory source.`)
+      .action(async (target: string | undefined, flags: AuditFlags) => action(ctx, target, flags));
+  },
+};
