@@ -7,6 +7,7 @@ import type { CliCommand } from '../context.ts';
 import { audit } from './audit.ts';
 import { check } from './check.ts';
 import { node } from './node.ts';
+import { dbCommand } from './db.ts';
 import { regexCommand } from './regex.ts';
 
 export const commands: readonly CliCommand[] = [
@@ -14,4 +15,5 @@ export const commands: readonly CliCommand[] = [
   audit,
   node,
   regexCommand,
+  dbCommand,
 ];

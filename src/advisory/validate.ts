@@ -1,0 +1,492 @@
+/**
+ * `nodesec db validate`: every problem of every file, each with file, JSON pointer (or
+ * line:column for malformed JSON), message and hint. Never stops at the first problem, never
+ * stops at the first bad file.
+ *
+ * WG records are checked with the WG's own rules (the Joi models of
+ * nodejs/security-wg tools/vuln_valid, and the deps justifications of its index generator):
+ * required fields and types, no unknown fields, `CVE-\d{4}-\d+` ids, YYYY-MM-DD dates that
+ * exist, one-line titles of at most 150 characters, ranges that parse with semver 7 (not
+ * loose), affectedEnvironments and severity labels from the known sets. On top of the WG rules
+ * we warn (exit 0) about what the WG accepts but is suspicious: a CVE id with trailing text, a
+ * CVSS vector that does not parse, a stated cvss_score that disagrees with the vector.
+ *
+ * OSV records are checked against the OSV schema 1.7 (ossf/osv-schema validation/schema.json,
+ * draft 2020-12, with ajv) plus what the schema cannot say: SEMVER events that are semver,
+ * CVSS vectors that score, timestamps that exist.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import semver from 'semver';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { isAppError, parseJson } from '../core/errors.ts';
+import { VEX_JUSTIFICATIONS } from '../core/osv.ts';
+import { cvssProblem, scoreCvss } from './cvss.ts';
+import { MAX_RECORD_BYTES, guessNswgKind } from './readers.ts';
+import type { NswgKind } from './nswg.ts';
+
+export type ProblemLevel = 'error' | 'warning';
+
+export interface Problem {
+  level: ProblemLevel;
+  /** Stable rule id, e.g. `nswg/date`, `osv/schema`, `json/syntax`. */
+  rule: string;
+  file: string;
+  /** RFC 6901 pointer into the document ('' = the whole document). */
+  pointer?: string;
+  line?: number;
+  column?: number;
+  message: string;
+  hint?: string;
+}
+
+export type DocumentKind = 'nswg-npm' | 'nswg-core' | 'nswg-deps' | 'nswg-index' | 'osv' | 'unknown';
+
+export interface FileResult {
+  file: string;
+  kind: DocumentKind;
+  /** Records checked in this file (an index.json holds many). */
+  records: number;
+  problems: Problem[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// rules shared by the three WG kinds
+
+/** The WG's CVE pattern (unanchored, as in its Joi models). */
+const WG_CVE = /CVE-\d{4}-\d+/;
+const STRICT_CVE = /^CVE-\d{4}-\d{4,}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The WG's affectedEnvironments values, plus Node's `process.platform` names the data uses (`win32`). */
+export const AFFECTED_ENVIRONMENTS = ['all', 'osx', 'win', 'linux', 'smartos', 'aix', 'freebsd', 'win32', 'darwin', 'sunos', 'openbsd'] as const;
+/** Severity labels of WG core records. */
+export const CORE_SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
+
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+class Checker {
+  readonly problems: Problem[] = [];
+  readonly file: string;
+  readonly base: string;
+  readonly obj: Record<string, unknown>;
+  constructor(file: string, base: string, obj: Record<string, unknown>) {
+    this.file = file;
+    this.base = base;
+    this.obj = obj;
+  }
+  ptr(key: string): string {
+    return `${this.base}/${escapePointer(key)}`;
+  }
+  add(level: ProblemLevel, rule: string, pointer: string, message: string, hint?: string): void {
+    this.problems.push({ level, rule, file: this.file, pointer, message, ...(hint && { hint }) });
+  }
+  error(rule: string, key: string, message: string, hint?: string): void {
+    this.add('error', rule, this.ptr(key), message, hint);
+  }
+  has(key: string): boolean {
+    return Object.hasOwn(this.obj, key);
+  }
+  /** Required unless `optional`; `nullable` allows null. Returns the value when it has the right type. */
+  string(key: string, o: { optional?: boolean; nullable?: boolean } = {}): string | null | undefined {
+    if (!this.has(key)) {
+      if (!o.optional) this.error('nswg/required', key, `"${key}" is required`, o.nullable ? `set it, to null when unknown` : undefined);
+      return undefined;
+    }
+    const v = this.obj[key];
+    if (v === null && o.nullable) return null;
+    if (typeof v !== 'string') {
+      this.error('nswg/type', key, `"${key}" must be a string${o.nullable ? ' or null' : ''}, not ${typeName(v)}`);
+      return undefined;
+    }
+    return v;
+  }
+  number(key: string, o: { optional?: boolean; nullable?: boolean } = {}): number | null | undefined {
+    if (!this.has(key)) {
+      if (!o.optional) this.error('nswg/required', key, `"${key}" is required`);
+      return undefined;
+    }
+    const v = this.obj[key];
+    if (v === null && o.nullable) return null;
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      this.error('nswg/type', key, `"${key}" must be a number${o.nullable ? ' or null' : ''}, not ${typeName(v)}`);
+      return undefined;
+    }
+    return v;
+  }
+  array(key: string, o: { optional?: boolean; nullable?: boolean } = {}): unknown[] | null | undefined {
+    if (!this.has(key)) {
+      if (!o.optional) this.error('nswg/required', key, `"${key}" is required`);
+      return undefined;
+    }
+    const v = this.obj[key];
+    if (v === null && o.nullable) return null;
+    if (!Array.isArray(v)) {
+      this.error('nswg/type', key, `"${key}" must be an array${o.nullable ? ' or null' : ''}, not ${typeName(v)}`);
+      return undefined;
+    }
+    return v;
+  }
+  unknownKeys(allowed: readonly string[]): void {
+    for (const k of Object.keys(this.obj)) {
+      if (!allowed.includes(k)) this.error('nswg/unknown-field', k, `unknown field "${k}"`, `allowed fields: ${allowed.join(', ')}`);
+    }
+  }
+  date(key: string, optional = false): void {
+    const v = this.string(key, { optional });
+    if (typeof v !== 'string') return;
+    if (!DAY.test(v)) this.error('nswg/date', key, `"${key}" must be a date YYYY-MM-DD, not ${JSON.stringify(v)}`);
+    else if (!validDay(v)) this.error('nswg/date', key, `"${key}" is not a real date: ${v}`);
+  }
+  cves(key: string, minOne = false): void {
+    const list = this.array(key);
+    if (!list) return;
+    if (minOne && list.length === 0) this.error('nswg/cve', key, `"${key}" must list at least one CVE id`);
+    list.forEach((c, i) => {
+      const p = `${this.ptr(key)}/${i}`;
+      if (typeof c !== 'string') this.add('error', 'nswg/type', p, `CVE id must be a string, not ${typeName(c)}`);
+      else if (!WG_CVE.test(c)) this.add('error', 'nswg/cve', p, `${JSON.stringify(c)} is not a CVE id (CVE-YYYY-NNNN)`);
+      else if (!STRICT_CVE.test(c)) this.add('warning', 'nswg/cve-strict', p, `${JSON.stringify(c)} has text around the CVE id`, 'the WG pattern accepts it; CVE ids are exactly CVE-YYYY-NNNN+');
+    });
+  }
+  range(key: string, o: { optional?: boolean; nullable?: boolean } = {}): void {
+    const v = this.string(key, o);
+    if (typeof v !== 'string') return;
+    if (semver.validRange(v) === null) {
+      this.error('nswg/range', key, `"${key}" is not a valid semver range: ${JSON.stringify(v)}`, 'semver 7 syntax, not loose: e.g. ">=1.2.3 <2.0.0 || ^3.0.1"');
+    }
+  }
+  uri(key: string): void {
+    const v = this.string(key, { optional: true });
+    if (typeof v === 'string' && !isUri(v)) this.error('nswg/uri', key, `"${key}" must be a URI, not ${JSON.stringify(v)}`);
+  }
+  cvss(vectorKey: string, scoreKey: string): void {
+    const vector = this.obj[vectorKey];
+    if (typeof vector !== 'string') return;
+    const problem = cvssProblem(vector);
+    if (problem) {
+      this.add('warning', 'cvss/vector', this.ptr(vectorKey), `${JSON.stringify(vector)}: ${problem}`, 'use a complete CVSS v3.1 or v4.0 vector');
+      return;
+    }
+    const stated = this.obj[scoreKey];
+    const computed = scoreCvss(vector)?.score;
+    if (typeof stated === 'number' && computed !== undefined && Math.abs(stated - computed) >= 0.05) {
+      this.add('warning', 'cvss/score-mismatch', this.ptr(scoreKey), `"${scoreKey}" is ${stated} but the vector scores ${computed}`, `set ${scoreKey} to ${computed}, or fix the vector`);
+    }
+  }
+}
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function validDay(day: string): boolean {
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}
+
+function isUri(s: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(s)) return false;
+  try {
+    new URL(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const NPM_FIELDS = [
+  'id', 'created_at', 'updated_at', 'title', 'author', 'module_name', 'publish_date', 'cves',
+  'vulnerable_versions', 'patched_versions', 'overview', 'recommendation', 'references',
+  'cvss_vector', 'cvss_score', 'coordinating_vendor',
+];
+const CORE_FIELDS = [
+  'cve', 'ref', 'vulnerable', 'patched', 'description', 'overview', 'author', 'publish_date', 'type',
+  'cvss_score', 'cvss', 'reported_by', 'affectedEnvironments', 'severity',
+];
+const DEPS_FIELDS = ['cve', 'description', 'overview', 'ref', 'reason'];
+
+function notObject(file: string, base: string, kind: string, v: unknown): Problem {
+  return { level: 'error', rule: 'nswg/type', file, pointer: base, message: `a WG ${kind} record must be a JSON object, not ${typeName(v)}` };
+}
+
+/** The WG rules for one record. `id` is the file's number, when known (checked against `id` for npm). */
+export function validateNswg(kind: NswgKind, value: unknown, file: string, base = '', id?: string): Problem[] {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return [notObject(file, base, kind, value)];
+  const c = new Checker(file, base, value as Record<string, unknown>);
+  if (kind === 'npm') {
+    c.unknownKeys(NPM_FIELDS);
+    const n = c.number('id');
+    if (typeof n === 'number' && id !== undefined && /^\d+$/.test(id) && n !== Number(id)) {
+      c.add('warning', 'nswg/id-mismatch', c.ptr('id'), `"id" is ${n} but the file is ${id}.json`, 'the file name is the WG identifier (NSWG-ECO-<file>)');
+    }
+    c.cves('cves');
+    c.date('created_at');
+    c.date('updated_at');
+    c.date('publish_date');
+    const title = c.string('title');
+    if (typeof title === 'string') {
+      if (title.length > 150) c.error('nswg/title', 'title', `"title" is ${title.length} characters; at most 150`);
+      if (!/^[^\n]+$/.test(title)) c.error('nswg/title', 'title', '"title" must be one non-empty line');
+    }
+    if (c.has('author')) {
+      const a = c.obj.author;
+      if (!a || typeof a !== 'object' || Array.isArray(a)) c.error('nswg/type', 'author', `"author" must be an object { name, username, website }, not ${typeName(a)}`);
+      else {
+        const ac = new Checker(file, c.ptr('author'), a as Record<string, unknown>);
+        ac.unknownKeys(['name', 'username', 'website']);
+        ac.string('name');
+        ac.string('username', { nullable: true });
+        ac.string('website', { nullable: true });
+        c.problems.push(...ac.problems);
+      }
+    }
+    c.string('module_name');
+    const patchedNull = c.obj.patched_versions === null;
+    c.range('vulnerable_versions', { nullable: !patchedNull });
+    c.range('patched_versions', { nullable: true });
+    c.string('overview');
+    c.string('recommendation', { nullable: true });
+    const refs = c.array('references', { nullable: true });
+    refs?.forEach((r, i) => {
+      if (typeof r !== 'string') c.add('error', 'nswg/type', `${c.ptr('references')}/${i}`, `a reference must be a string, not ${typeName(r)}`);
+      else if (!isUri(r)) c.add('warning', 'nswg/uri', `${c.ptr('references')}/${i}`, `reference is not a URL: ${JSON.stringify(r)}`);
+    });
+    c.string('cvss_vector', { nullable: true });
+    c.number('cvss_score', { nullable: true });
+    c.string('coordinating_vendor', { nullable: true });
+    c.cvss('cvss_vector', 'cvss_score');
+  } else if (kind === 'core') {
+    c.unknownKeys(CORE_FIELDS);
+    c.cves('cve');
+    c.uri('ref');
+    c.range('vulnerable');
+    c.range('patched', { optional: true });
+    for (const k of ['description', 'overview', 'author', 'type', 'cvss', 'reported_by']) c.string(k, { optional: true });
+    c.date('publish_date', true);
+    c.number('cvss_score', { optional: true });
+    const envs = c.array('affectedEnvironments');
+    if (envs) {
+      if (envs.length === 0) c.error('nswg/environment', 'affectedEnvironments', '"affectedEnvironments" must list at least one environment', 'use ["all"] when every platform is affected');
+      envs.forEach((e, i) => {
+        if (typeof e !== 'string' || !(AFFECTED_ENVIRONMENTS as readonly string[]).includes(e)) {
+          c.add('error', 'nswg/environment', `${c.ptr('affectedEnvironments')}/${i}`, `${JSON.stringify(e)} is not a known environment`, `one of: ${AFFECTED_ENVIRONMENTS.join(', ')}`);
+        }
+      });
+    }
+    const sev = c.string('severity');
+    if (typeof sev === 'string' && !(CORE_SEVERITIES as readonly string[]).includes(sev)) {
+      c.error('nswg/severity', 'severity', `${JSON.stringify(sev)} is not a WG severity label`, `one of: ${CORE_SEVERITIES.join(', ')}`);
+    }
+    c.cvss('cvss', 'cvss_score');
+  } else {
+    c.unknownKeys(DEPS_FIELDS);
+    c.cves('cve', true);
+    c.string('description', { optional: true });
+    c.string('overview', { optional: true });
+    c.uri('ref');
+    const reason = c.string('reason');
+    if (typeof reason === 'string' && !(VEX_JUSTIFICATIONS as readonly string[]).includes(reason)) {
+      c.error('nswg/justification', 'reason', `${JSON.stringify(reason)} is not an OpenVEX justification`, `one of: ${VEX_JUSTIFICATIONS.join(', ')}`);
+    }
+  }
+  return c.problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OSV
+
+const require = createRequire(import.meta.url);
+let osvValidator: ValidateFunction | undefined;
+
+/** The OSV schema validator (compiled once, on first use). */
+function osvSchema(): ValidateFunction {
+  if (!osvValidator) {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
+    addFormats(ajv);
+    osvValidator = ajv.compile(require('./schemas/osv-schema.json') as object);
+  }
+  return osvValidator;
+}
+
+/** ajv errors → problems: one per failing place, branch noise of `oneOf`/`if` removed. */
+export function schemaProblems(errors: readonly ErrorObject[] | null | undefined, file: string, base: string, rule: string): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    if (/\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath) || e.keyword === 'if') continue;
+    let pointer = `${base}${e.instancePath}`;
+    let message = e.message ?? 'is invalid';
+    let hint: string | undefined;
+    if (e.keyword === 'required') {
+      pointer = `${pointer}/${escapePointer(String(e.params.missingProperty))}`;
+      message = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      pointer = `${pointer}/${escapePointer(String(e.params.additionalProperty))}`;
+      message = 'is not an OSV field';
+      hint = 'put extra data under database_specific';
+    } else if (e.keyword === 'oneOf' && /events\/\d+$/.test(e.instancePath)) {
+      message = 'must be exactly one of {introduced}, {fixed}, {last_affected}, {limit}';
+    } else if (e.keyword === 'pattern' && /\/id$/.test(e.instancePath) && e.instancePath.split('/').length === 2) {
+      message = 'id must start with a registered OSV prefix (GHSA-, CVE-, ...) or the local prefix x_';
+      hint = 'see https://ossf.github.io/osv-schema/#id-modified-fields; `nodesec db export --id-prefix` chooses one';
+    } else if (e.keyword === 'pattern' && /ecosystem$/.test(e.instancePath)) {
+      message = 'is not an OSV ecosystem';
+      hint = 'see https://ossf.github.io/osv-schema/#affectedpackage-field';
+    } else if (e.keyword === 'enum') {
+      message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    }
+    const key = `${pointer}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ level: 'error', rule, file, pointer, message, ...(hint && { hint }) });
+  }
+  return out;
+}
+
+/** OSV schema 1.7 plus semantic checks. */
+export function validateOsv(value: unknown, file: string, base = ''): Problem[] {
+  const validate = osvSchema();
+  const problems = validate(value) ? [] : schemaProblems(validate.errors, file, base, 'osv/schema');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return problems;
+  const rec = value as Record<string, unknown>;
+  for (const k of ['modified', 'published', 'withdrawn']) {
+    const v = rec[k];
+    if (typeof v === 'string' && Number.isNaN(new Date(v).getTime())) {
+      problems.push({ level: 'error', rule: 'osv/timestamp', file, pointer: `${base}/${k}`, message: `${JSON.stringify(v)} is not a real time` });
+    }
+  }
+  const sevs: [string, unknown][] = [];
+  if (Array.isArray(rec.severity)) rec.severity.forEach((s, i) => sevs.push([`${base}/severity/${i}`, s]));
+  if (Array.isArray(rec.affected)) {
+    rec.affected.forEach((a, i) => {
+      if (!a || typeof a !== 'object') return;
+      const aff = a as Record<string, unknown>;
+      if (Array.isArray(aff.severity)) aff.severity.forEach((s, j) => sevs.push([`${base}/affected/${i}/severity/${j}`, s]));
+      if (!Array.isArray(aff.ranges)) return;
+      aff.ranges.forEach((r, j) => {
+        if (!r || typeof r !== 'object' || (r as { type?: unknown }).type !== 'SEMVER') return;
+        const events = (r as { events?: unknown }).events;
+        if (!Array.isArray(events)) return;
+        events.forEach((e, k) => {
+          if (!e || typeof e !== 'object') return;
+          for (const [kind, v] of Object.entries(e)) {
+            if (typeof v !== 'string' || (kind === 'introduced' && v === '0')) continue;
+            if (!semver.valid(v)) {
+              problems.push({ level: 'error', rule: 'osv/semver', file, pointer: `${base}/affected/${i}/ranges/${j}/events/${k}/${kind}`, message: `${JSON.stringify(v)} is not a semantic version`, hint: 'SEMVER ranges need SemVer 2.0 versions without a "v" prefix' });
+            }
+          }
+        });
+      });
+    });
+  }
+  for (const [pointer, s] of sevs) {
+    if (!s || typeof s !== 'object') continue;
+    const { type, score } = s as { type?: unknown; score?: unknown };
+    if (typeof type === 'string' && type.startsWith('CVSS') && typeof score === 'string' && scoreCvss(score) === undefined) {
+      problems.push({ level: 'error', rule: 'cvss/vector', file, pointer: `${pointer}/score`, message: `${JSON.stringify(score)}: ${cvssProblem(score) ?? 'does not score'}` });
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// files and directories
+
+function kindOfPath(file: string): NswgKind | undefined {
+  const parent = basename(dirname(file));
+  return parent === 'core' || parent === 'npm' || parent === 'deps' ? parent : undefined;
+}
+
+/** Validates one parsed document. */
+export function validateDocument(value: unknown, file: string): FileResult {
+  const dirKind = kindOfPath(file);
+  const name = basename(file, '.json');
+  if (dirKind && name === 'index') {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      return { file, kind: 'nswg-index', records: 0, problems: [{ level: 'error', rule: 'nswg/index', file, pointer: '', message: 'an index.json must be an object keyed by record id' }] };
+    }
+    const problems: Problem[] = [];
+    let records = 0;
+    for (const [id, rec] of Object.entries(value)) {
+      records++;
+      problems.push(...validateNswg(dirKind, rec, file, `/${escapePointer(id)}`, id));
+    }
+    return { file, kind: 'nswg-index', records, problems };
+  }
+  const guessed = guessNswgKind(value);
+  const looksOsv = guessed === 'osv' || (!!value && typeof value === 'object' && 'schema_version' in value);
+  if (looksOsv) return { file, kind: 'osv', records: 1, problems: validateOsv(value, file) };
+  const kind = dirKind ?? (guessed as NswgKind | undefined);
+  if (kind) return { file, kind: `nswg-${kind}`, records: 1, problems: validateNswg(kind, value, file, '', name) };
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => guessNswgKind(v) === 'osv')) {
+    return { file, kind: 'osv', records: value.length, problems: value.flatMap((v, i) => validateOsv(v, file, `/${i}`)) };
+  }
+  return {
+    file,
+    kind: 'unknown',
+    records: 0,
+    problems: [{ level: 'error', rule: 'input/not-advisory', file, pointer: '', message: 'not an advisory: neither an OSV record nor a WG core/npm/deps record', hint: 'OSV records have "id" and "modified"; WG records live in vuln/core, vuln/npm or vuln/deps' }],
+  };
+}
+
+/** Reads and validates one file; unreadable or malformed files become problems too. */
+export async function validateFile(path: string, display = path): Promise<FileResult> {
+  let text: string;
+  try {
+    const s = await stat(path);
+    if (s.size > MAX_RECORD_BYTES) {
+      return { file: display, kind: 'unknown', records: 0, problems: [{ level: 'error', rule: 'input/too-large', file: display, message: `file is ${s.size} bytes, over the ${MAX_RECORD_BYTES}-byte limit` }] };
+    }
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    return { file: display, kind: 'unknown', records: 0, problems: [{ level: 'error', rule: 'input/unreadable', file: display, message: `cannot read: ${(err as Error).message}`, hint: 'check the path and its permissions' }] };
+  }
+  let value: unknown;
+  try {
+    value = parseJson(text, display);
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    return {
+      file: display,
+      kind: 'unknown',
+      records: 0,
+      problems: [{ level: 'error', rule: 'json/syntax', file: display, ...(err.line !== undefined && { line: err.line }), ...(err.column !== undefined && { column: err.column }), message: err.message.replace(/\s+/g, ' '), ...(err.hint && { hint: err.hint }) }],
+    };
+  }
+  const r = validateDocument(value, display);
+  return { ...r, file: display };
+}
+
+/** Expands paths: files as given, directories walked recursively for *.json (hidden dirs and node_modules skipped). */
+export async function expandPaths(paths: readonly string[]): Promise<{ path: string; missing?: true }[]> {
+  const out: { path: string; missing?: true }[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth > 32) return;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    entries.sort((a, b) => collate(a.name, b.name));
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p, depth + 1);
+      else if (e.isFile() && e.name.endsWith('.json')) out.push({ path: p });
+    }
+  };
+  for (const p of paths) {
+    const s = await stat(p).catch(() => undefined);
+    if (!s) out.push({ path: p, missing: true });
+    else if (s.isDirectory()) await walk(p, 0);
+    else out.push({ path: p });
+  }
+  return out;
+}
+
+/** Numeric-aware file order (2.json before 10.json). */
+function collate(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
