@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<{ default: (args: string[]) => Promise<void> }>> = {
   // name: () => import('./name.ts'),
+  lockfile: () => import('./lockfile.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -153,12 +153,12 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
     const id = g.addPackage({
       name: ref.startsWith('npm:') ? splitAt(ref.slice(4))[0] : name,
       version,
-      ...(installed !== name && { alias: installed }),
-      ...(registry && { resolved: registry }),
-      ...(integrity && { integrity }),
-      ...(notAuditable && { notAuditable }),
+      alias: installed !== name ? installed : undefined,
+      resolved: registry ? registry : undefined,
+      integrity,
+      notAuditable,
       key,
-      ...(line !== undefined && { line }),
+      line,
     });
     ids.set(key, id);
     metas.push([id, meta ?? {}, key]);

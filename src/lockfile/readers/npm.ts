@@ -35,22 +35,53 @@ function basename(p: string): string {
   return p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
 }
 
-/** Location index: >= 0 a package id, < 0 the importer `-1 - value`. */
-type Loc = Map<string, number>;
+/**
+ * Install locations as a tree, for Node-style lookup (`L/node_modules/<name>`, then the
+ * parent's) without building a string per step. Values: >= 0 a package id, < 0 the importer
+ * `-1 - value`.
+ */
+class Locations {
+  private readonly index = new Map<string, number>([['', 0]]);
+  private readonly parent: number[] = [-1];
+  private readonly children: (Map<string, number> | undefined)[] = [undefined];
 
-function parentLocation(loc: string): string {
-  const i = loc.lastIndexOf('/node_modules/');
-  return i < 0 ? '' : loc.slice(0, i);
-}
-
-function resolve(locs: Loc, from: string, name: string): number | undefined {
-  let base = from;
-  for (;;) {
-    const hit = locs.get(base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`);
-    if (hit !== undefined) return hit;
-    if (base === '') return undefined;
-    base = parentLocation(base);
+  /** Index of a location (`node_modules/a`, `packages/foo`), created with its ancestors on first use. */
+  loc(path: string): number {
+    let i = this.index.get(path);
+    if (i !== undefined) return i;
+    const cut = path.lastIndexOf('/node_modules/');
+    const p = this.loc(cut >= 0 ? path.slice(0, cut) : '');
+    i = this.parent.length;
+    this.parent.push(p);
+    this.children.push(undefined);
+    this.index.set(path, i);
+    return i;
   }
+
+  /** Record what is installed at `.../node_modules/<name>`. */
+  set(path: string, value: number): void {
+    const nm = path.lastIndexOf('node_modules/');
+    if (nm < 0) return; // a folder: found through links, never by lookup
+    const p = this.loc(nm === 0 ? '' : path.slice(0, nm - 1));
+    (this.children[p] ??= new Map()).set(path.slice(nm + 13), value);
+  }
+
+  /** What `<location>/node_modules/<name>` holds. */
+  child(loc: number, name: string): number | undefined {
+    return this.children[loc]?.get(name);
+  }
+
+  /** What a `require(name)` from the location finds. */
+  resolve(loc: number, name: string): number | undefined {
+    for (let b = loc; b >= 0; b = this.parent[b]!) {
+      const hit = this.children[b]?.get(name);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+
+  /** Folder entries (workspaces, local packages) by path: link targets. */
+  readonly folders = new Map<string, number>();
 }
 
 export function readNpm({ path, text, project }: LockfileInput): LockGraph {
@@ -89,18 +120,17 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
   g.addImporter({ path: '.', ...strField(root, 'name'), ...strField(root, 'version') });
   const globs = workspaceGlobs(root);
   const isWorkspace = globs.length ? picomatch(globs.map((w) => w.replace(/\/+$/, ''))) : () => false;
-  const locs: Loc = new Map();
-  locs.set('', -1);
+  const locs = new Locations();
   const cursor = new LineCursor(text, Math.max(0, text.indexOf('"packages"')));
-  /** Nodes whose dependencies become edges: [location, entry, from]. */
-  const nodes: [string, Record<string, unknown>, { importer: number } | { package: number }, boolean][] = [
-    ['', root, { importer: 0 }, true],
+  /** Nodes whose dependencies become edges: [location, entry, from, importer-like]. */
+  const nodes: [number, Record<string, unknown>, { importer: number } | { package: number }, boolean][] = [
+    [0, root, { importer: 0 }, true],
   ];
   const links: [string, string][] = [];
   for (const key in pk) {
     if (key === '') continue;
     const e = pk[key];
-    const line = cursor.find(`${JSON.stringify(key)}:`);
+    const line = cursor.find(`"${key}":`) ?? cursor.find(`${JSON.stringify(key)}:`);
     if (!isObject(e)) {
       g.warn(`entry "${key}" is not an object; skipped`, line);
       continue;
@@ -114,19 +144,19 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
           continue;
         }
         const imp = g.addImporter({ path: key, ...strField(e, 'name'), ...strField(e, 'version') });
-        locs.set(key, -1 - imp);
-        nodes.push([key, e, { importer: imp }, true]);
+        locs.folders.set(key, -1 - imp);
+        nodes.push([locs.loc(key), e, { importer: imp }, true]);
         continue;
       }
       const name = typeof e.name === 'string' ? e.name : key.slice(key.lastIndexOf('/') + 1);
       const id = g.addPackage({
         name, version: typeof e.version === 'string' ? e.version : '', key,
         notAuditable: { reason: 'file', spec: `file:${key}` },
-        ...(e.extraneous === true && { extraneous: true }),
+        extraneous: e.extraneous === true ? true : undefined,
         dev: e.dev === true, optional: e.optional === true, peer: e.peer === true, ...(line !== undefined && { line }),
       });
-      locs.set(key, id);
-      nodes.push([key, e, { package: id }, true]);
+      locs.folders.set(key, id);
+      nodes.push([locs.loc(key), e, { package: id }, true]);
       continue;
     }
     if (e.link === true) {
@@ -142,23 +172,23 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
     const id = g.addPackage({
       name,
       version,
-      ...(name !== installed && { alias: installed }),
-      ...(resolved !== undefined && { resolved }),
-      ...(typeof e.integrity === 'string' && { integrity: e.integrity }),
-      ...(notAuditable && { notAuditable }),
-      ...(e.inBundle === true && { bundled: true }),
-      ...(e.extraneous === true && { extraneous: true }),
+      alias: name !== installed ? installed : undefined,
+      resolved,
+      integrity: typeof e.integrity === 'string' ? e.integrity : undefined,
+      notAuditable,
+      bundled: e.inBundle === true ? true : undefined,
+      extraneous: e.extraneous === true ? true : undefined,
       dev: e.dev === true,
       optional: e.optional === true,
       peer: e.peer === true,
       key,
-      ...(line !== undefined && { line }),
+      line,
     });
     locs.set(key, id);
-    nodes.push([key, e, { package: id }, false]);
+    nodes.push([locs.loc(key), e, { package: id }, false]);
   }
   for (const [key, target] of links) {
-    const hit = locs.get(target);
+    const hit = locs.folders.get(target);
     if (hit !== undefined && hit < 0) {
       // a workspace folder entry may lack `name`: the link's install name is its package name
       const imp = g.importers[-1 - hit]!;
@@ -172,11 +202,11 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
       const deps = depMap(e[field]);
       if (!deps) continue;
       for (const dep in deps) {
-        const to = resolve(locs, loc, dep);
+        const to = locs.resolve(loc, dep);
         if (to === undefined) {
           if (kind === 'prod' || (kind === 'dev' && 'importer' in from && from.importer === 0)) {
             if (!(kind === 'prod' && isObject(e.optionalDependencies) && dep in e.optionalDependencies)) {
-              g.warn(`${loc || 'the root project'} depends on ${dep}@${deps[dep]} but the lockfile does not install it`);
+              g.warn(`${'importer' in from ? `importer ${g.importers[from.importer]!.path}` : g.packages[from.package]!.key} depends on ${dep}@${deps[dep]} but the lockfile does not install it`);
             }
           }
           continue;
@@ -198,7 +228,7 @@ function strField(o: Record<string, unknown>, f: 'name' | 'version'): { name?: s
 function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta, manifest: Manifest | undefined): LockGraph {
   const g = new GraphBuilder();
   g.addImporter({ path: '.', ...strField(raw, 'name'), ...strField(raw, 'version') });
-  const locs: Loc = new Map();
+  const locs = new Locations();
   const cursor = new LineCursor(text);
   const nodes: [string, Record<string, unknown>, number][] = [];
   const walk = (deps: Record<string, unknown>, parent: string): void => {
@@ -226,15 +256,15 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
       const id = g.addPackage({
         name,
         version,
-        ...(name !== installed && { alias: installed }),
-        ...(resolved !== undefined && { resolved }),
-        ...(typeof e.integrity === 'string' && { integrity: e.integrity }),
-        ...(notAuditable && { notAuditable }),
-        ...(e.bundled === true && { bundled: true }),
+        alias: name !== installed ? installed : undefined,
+        resolved,
+        integrity: typeof e.integrity === 'string' ? e.integrity : undefined,
+        notAuditable,
+        bundled: e.bundled === true ? true : undefined,
         dev: e.dev === true,
         optional: e.optional === true,
         key: loc,
-        ...(line !== undefined && { line }),
+        line,
       });
       locs.set(loc, id);
       nodes.push([loc, e, id]);
@@ -248,7 +278,7 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
     const req = depMap(e.requires);
     if (req) {
       for (const dep in req) {
-        const to = resolve(locs, loc, dep);
+        const to = locs.resolve(locs.loc(loc), dep);
         if (to === undefined) {
           if (!(isObject(e.optionalDependencies) && dep in e.optionalDependencies)) {
             g.warn(`${loc} requires ${dep}@${req[dep]} but the lockfile does not install it`, g.packages[id]!.line);
@@ -263,7 +293,7 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
     } else if (isObject(e.dependencies)) {
       // pre-npm-5: no requires; nesting is the only dependency information
       for (const dep in e.dependencies) {
-        const to = locs.get(`${loc}/node_modules/${dep}`);
+        const to = locs.child(locs.loc(loc), dep);
         if (to !== undefined) {
           required[to] = 1;
           g.edge({ package: id }, to, 'prod', dep);
@@ -277,7 +307,7 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
   const direct = new Uint8Array(g.packages.length);
   if (manifest) {
     for (const [dep, spec, kind] of rootDeps(manifest)) {
-      const to = locs.get(`node_modules/${dep}`);
+      const to = locs.child(0, dep);
       if (to === undefined || direct[to]) continue;
       direct[to] = 1;
       g.edge({ importer: 0 }, to, kind, dep, spec);

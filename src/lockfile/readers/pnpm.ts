@@ -111,11 +111,11 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
     const id = g.addPackage({
       name,
       version,
-      ...(res && typeof res.tarball === 'string' && { resolved: res.tarball }),
-      ...(res && typeof res.integrity === 'string' && { integrity: res.integrity }),
-      ...(notAuditable && { notAuditable }),
+      resolved: res && typeof res.tarball === 'string' ? res.tarball : undefined,
+      integrity: res && typeof res.integrity === 'string' ? res.integrity : undefined,
+      notAuditable,
       key,
-      ...(line !== undefined && { line }),
+      line,
     });
     ids.set(key, id);
     entries.push([id, entry]);

@@ -98,12 +98,12 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
     const id = g.addPackage({
       name: resolvedName,
       version: typeof e.version === 'string' ? e.version : '',
-      ...(installed !== resolvedName && { alias: installed }),
+      alias: installed !== resolvedName ? installed : undefined,
       resolved: resolution,
-      ...(typeof e.checksum === 'string' && { integrity: e.checksum }),
-      ...(notAuditable && { notAuditable }),
+      integrity: typeof e.checksum === 'string' ? e.checksum : undefined,
+      notAuditable,
       key,
-      ...(line !== undefined && { line }),
+      line,
     });
     for (const d of descriptors) {
       byDescriptor.set(d, id);

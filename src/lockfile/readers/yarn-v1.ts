@@ -176,10 +176,10 @@ export function readYarnClassic({ path, text, project }: LockfileInput): LockGra
     const id = g.addPackage({
       name,
       version,
-      ...(installed !== name && { alias: installed }),
-      ...(resolved !== undefined && { resolved }),
-      ...(en.fields.integrity !== undefined && { integrity: en.fields.integrity }),
-      ...(notAuditable && { notAuditable }),
+      alias: installed !== name ? installed : undefined,
+      resolved,
+      integrity: en.fields.integrity !== undefined ? en.fields.integrity : undefined,
+      notAuditable,
       key: en.descriptors.join(', '),
       line: en.line,
     });
