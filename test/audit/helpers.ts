@@ -84,3 +84,31 @@ export function graph(pkgs: Record<string, PkgSpec>, edges: [string, string, Dep
     warnings: [],
   };
 }
+
+/** A JSON Schema validator (draft-04 SARIF and draft-07 ours), formats on. */
+export async function schemaValidator(file: string): Promise<(value: unknown) => string | undefined> {
+  const [{ readFile }, { default: Ajv }, formats] = await Promise.all([import('node:fs/promises'), import('ajv'), import('ajv-formats')]);
+  const schema = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  // Ajv 8 speaks draft-07: map draft-04's `id` and drop the meta-schema reference.
+  if (typeof schema.id === 'string') ((schema.$id = schema.id), delete schema.id);
+  delete schema.$schema;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  (formats.default as unknown as (a: unknown) => void)(ajv);
+  const validate = ajv.compile(schema);
+  return (value) => (validate(value) ? undefined : ajv.errorsText(validate.errors?.slice(0, 5)));
+}
+
+/** A loopback HTTP server answering from a map of path -> [status, body]; counts requests. */
+export async function loopback(routes: Record<string, [number, unknown]>): Promise<{ url: string; hits: string[]; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    const r = routes[req.url ?? ''];
+    res.writeHead(r?.[0] ?? 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(r?.[1] ?? { error: 'not found' }));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/`, hits, close: () => new Promise((ok) => server.close(() => ok())) };
+}
