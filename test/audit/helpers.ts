@@ -87,7 +87,7 @@ export function graph(pkgs: Record<string, PkgSpec>, edges: [string, string, Dep
 
 /** A JSON Schema validator (draft-04 SARIF and draft-07 ours), formats on. */
 export async function schemaValidator(file: string): Promise<(value: unknown) => string | undefined> {
-  const [{ readFile }, { default: Ajv }, formats] = await Promise.all([import('node:fs/promises'), import('ajv'), import('ajv-formats')]);
+  const [{ readFile }, { Ajv }, formats] = await Promise.all([import('node:fs/promises'), import('ajv'), import('ajv-formats')]);
   const schema = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   // Ajv 8 speaks draft-07: map draft-04's `id` and drop the meta-schema reference.
   if (typeof schema.id === 'string') ((schema.$id = schema.id), delete schema.id);
