@@ -122,6 +122,8 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   // JSON only: a text/plain body is a 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain');
+  // `curl -d '{...}'` sends form encoding: read it as JSON, as api.osv.dev does.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   installContentEncoding(app);
 
   await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });

@@ -9,6 +9,7 @@ import { check } from './check.ts';
 import { node } from './node.ts';
 import { dbCommand } from './db.ts';
 import { regexCommand } from './regex.ts';
+import { serveCommand } from './serve.ts';
 
 export const commands: readonly CliCommand[] = [
   check,
@@ -16,4 +17,5 @@ export const commands: readonly CliCommand[] = [
   node,
   regexCommand,
   dbCommand,
+  serveCommand,
 ];

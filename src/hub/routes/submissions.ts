@@ -32,7 +32,7 @@ export const SubmissionSchema = {
     id: { type: 'integer' },
     status: { type: 'string' },
     submitter: ActorSchema,
-    records: { type: 'array', items: { $ref: 'OsvRecord#' } },
+    records: { type: 'array', items: { $ref: 'OsvProposal#' } },
     packages: { type: 'array', items: { type: 'object', properties: { ecosystem: { type: 'string' }, name: { type: 'string' } } } },
     embargo_until: { type: ['string', 'null'] },
     note: { type: ['string', 'null'] },

@@ -1,0 +1,157 @@
+/**
+ * `npm run bench hub [-- --backend=pglite,postgres --duration=10 --synthetic=100000]`
+ *
+ * Loads the WG database plus N synthetic advisories into a fresh store (PGlite in a temp dir,
+ * and/or a fresh schema on the PostgreSQL server), starts `nodesec serve` on it in a child
+ * process (rate limits off, logs at warn), and drives it with autocannon on loopback:
+ *   - POST /v1/query, one package version per request, rotating over 2000 bodies: req/s, p50, p99
+ *   - POST /v1/querybatch with 1000 package versions per request: p50, p99
+ * Targets (issue 5): querybatch p99 < 100 ms; query >= 3,000 req/s. Bounded: each run lasts
+ * --duration seconds.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OsvRecord } from '../src/core/osv.ts';
+import { openAdvisorySource } from '../src/advisory/index.ts';
+import { openStore } from '../src/store/index.ts';
+import type { StoreConfig } from '../src/store/types.ts';
+import { chunks } from '../src/hub/ingest.ts';
+import { freshSchema } from '../test/helpers/postgres.ts';
+import { NSWG_VULN, REPO } from '../test/helpers/paths.ts';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+function flag(args: string[], name: string, dflt: string): string {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a ? a.slice(name.length + 3) : dflt;
+}
+
+const PACKAGES = 20_000;
+
+function synthetic(n: number): OsvRecord[] {
+  const out: OsvRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const major = i % 7;
+    out.push({
+      id: `SYN-${String(i).padStart(6, '0')}`,
+      modified: '2025-01-01T00:00:00Z',
+      summary: `synthetic advisory ${i}`,
+      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' }],
+      affected: [{ package: { ecosystem: 'npm', name: `syn-pkg-${i % PACKAGES}` }, ranges: [{ type: 'SEMVER', events: [{ introduced: `${major}.0.0` }, { fixed: `${major}.5.0` }] }] }],
+    });
+  }
+  return out;
+}
+
+function queryBodies(wg: OsvRecord[], count: number): object[] {
+  const wgPkgs = [...new Set(wg.flatMap((r) => (r.affected ?? []).filter((a) => a.package?.ecosystem === 'npm').map((a) => a.package!.name)))];
+  const bodies: object[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = i % 4 === 0 && wgPkgs.length ? wgPkgs[i % wgPkgs.length]! : `syn-pkg-${(i * 7919) % PACKAGES}`;
+    bodies.push({ package: { name, ecosystem: 'npm' }, version: `${i % 7}.${i % 9}.0` });
+  }
+  return bodies;
+}
+
+async function load(cfg: StoreConfig, records: OsvRecord[]): Promise<number> {
+  const store = await openStore(cfg);
+  const t0 = performance.now();
+  try {
+    for (const c of chunks(records, 2000)) await store.advisories.ingest(c, { source: 'bench' });
+    return performance.now() - t0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function startServe(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(REPO, 'src/cli/bin.ts'), 'serve', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  return { url, child };
+}
+
+async function drive(url: string, path: string, bodies: string[], connections: number, duration: number): Promise<AutocannonResult> {
+  let i = 0;
+  return autocannon({
+    url: url + path,
+    method: 'POST',
+    connections,
+    duration,
+    headers: { 'content-type': 'application/json' },
+    requests: [{ method: 'POST', path, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+  });
+}
+
+export default async function bench(args: string[]): Promise<void> {
+  const backends = flag(args, 'backend', 'pglite,postgres').split(',');
+  const duration = Number(flag(args, 'duration', '10'));
+  const n = Number(flag(args, 'synthetic', '100000'));
+  const wg = [...(await openAdvisorySource(NSWG_VULN, { env: process.env })).all()];
+  const records = [...wg, ...synthetic(n)];
+  const single = queryBodies(wg, 2000).map((b) => JSON.stringify(b));
+  const batches = Array.from({ length: 8 }, (_, k) => JSON.stringify({ queries: queryBodies(wg, 1000 + k).slice(k, k + 1000) }));
+  const rows: string[] = [];
+  for (const backend of backends) {
+    let cfg: StoreConfig;
+    let serveArgs: string[];
+    let cleanup: () => Promise<void>;
+    if (backend === 'pglite') {
+      const dir = mkdtempSync(join(tmpdir(), 'nodesec-bench-hub-'));
+      cfg = { kind: 'embedded', dir };
+      serveArgs = ['--data-dir', dir];
+      cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    } else {
+      const s = await freshSchema('bench_hub');
+      cfg = { kind: 'postgres', url: s.url };
+      serveArgs = ['--database-url', s.url];
+      cleanup = s.drop;
+    }
+    try {
+      const loadMs = await load(cfg, records);
+      console.log(`${backend}: loaded ${records.length} records (${wg.length} WG + ${n} synthetic) in ${(loadMs / 1000).toFixed(1)} s`);
+      const { url, child } = await startServe(serveArgs);
+      try {
+        // warm the cache and the JIT, then measure
+        await drive(url, '/v1/query', single, 8, 2);
+        const q = await drive(url, '/v1/query', single, 16, duration);
+        await drive(url, '/v1/querybatch', batches, 1, 2);
+        const b = await drive(url, '/v1/querybatch', batches, 2, duration);
+        rows.push(`| ${backend} | POST /v1/query | ${q.requests.average.toFixed(0)} req/s | ${q.latency.p50} ms | ${q.latency.p99} ms | ${q.errors + q.non2xx} |`);
+        rows.push(`| ${backend} | POST /v1/querybatch (1000) | ${b.requests.average.toFixed(1)} req/s | ${b.latency.p50} ms | ${b.latency.p99} ms | ${b.errors + b.non2xx} |`);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    } finally {
+      await cleanup();
+    }
+  }
+  console.log('\n| backend | route | throughput | p50 | p99 | errors |\n| --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(r);
+  console.log('\ntargets: querybatch p99 < 100 ms; query >= 3000 req/s');
+}
