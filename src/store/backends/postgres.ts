@@ -113,7 +113,11 @@ export async function openPostgres(options: PostgresDriverOptions): Promise<Driv
       }
     },
     async exec(sql) {
-      await q.query(sql);
+      try {
+        await pool.query(sql);
+      } catch (err) {
+        throw wrapError(err, url);
+      }
     },
     async close() {
       await pool.end().catch(() => {});

@@ -122,9 +122,9 @@ export function createAccountRepo(ctx: SqlContext): AccountRepo {
   async function changeUser(idOrName: number | string, actor: Actor, action: string, fn: (tx: Queryable, u: User) => Promise<unknown>): Promise<User> {
     return driver.transaction(async (tx) => {
       const before = await mustUser(tx, idOrName, true);
-      const diff = await fn(tx, before);
+      await fn(tx, before);
       const after = await mustUser(tx, before.id);
-      await auditAppend(tx, actor, action, `user:${before.id}`, diff ?? { before: pick(before), after: pick(after) }, ctx.now());
+      await auditAppend(tx, actor, action, `user:${before.id}`, { before: pick(before), after: pick(after) }, ctx.now());
       return after;
     });
   }

@@ -495,7 +495,7 @@ export function createAdvisoryRepo(ctx: SqlContext): AdvisoryRepo {
       const from = parseCursor(cursor);
       const n = clampLimit(limit, 1000, ROW_LIMIT);
       const r = await driver.query<{ seq: string; kind: ChangeKind; id: string; into_id: string | null; modified: Date; at: Date }>(
-        'select seq::text as seq, kind, id, into_id, modified, at from changes where seq > $1::bigint order by seq limit $2',
+        'select seq::text as seq, kind, id, into_id, modified, at from changes where changes.seq > $1::bigint order by changes.seq limit $2',
         [from, n + 1]);
       const more = r.rows.length > n;
       const changes: Change[] = r.rows.slice(0, n).map((row) => ({

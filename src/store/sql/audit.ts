@@ -35,7 +35,7 @@ export function createAuditRepo(ctx: SqlContext): AuditRepo {
         `select id::text as id, at, actor_id, actor_name, action, target, diff from audit_log
           where ($1::text is null or target like $1 || '%') and ($2::int is null or actor_id = $2)
             and ($3::text is null or action = $3) and ($4::bigint is null or id < $4::bigint)
-          order by id desc limit $5`,
+          order by audit_log.id desc limit $5`,
         [options.target ?? null, options.actorUserId ?? null, options.action ?? null, options.before ?? null, limit]);
       return r.rows.map(toEntry);
     },
