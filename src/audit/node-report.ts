@@ -81,7 +81,10 @@ export function nodeText(r: NodeCheckResult, m: NodeReportMeta, color: boolean):
   for (const e of m.unusedIgnores) out.push(c('yellow', `warning: ignore entry ${e.id} in ${m.ignoreSource ?? 'the ignore file'} matched nothing`));
   const vulns = r.findings.filter((f) => (f.data as NodeFindingData).kind === 'vulnerability').length;
   const tail = r.recommended && vulns > 1 ? `; ${r.recommended.version} fixes them all` : '';
-  out.push(vulns ? `${vulns} known vulnerabilit${vulns === 1 ? 'y' : 'ies'} affect Node.js ${r.version} on ${r.platform}${tail}.` : c('green', `No known vulnerability affects Node.js ${r.version} on ${r.platform}.`));
+  const eol = r.line.status === 'end-of-life';
+  if (vulns) out.push(`${vulns} known vulnerabilit${vulns === 1 ? 'y' : 'ies'} affect Node.js ${r.version} on ${r.platform}${tail}.`);
+  else if (eol) out.push(c('red', `No advisory lists Node.js ${r.version}, but ${r.line.line} is end-of-life: vulnerabilities found after ${r.line.end} are not assessed for it.`));
+  else out.push(c('green', `No known vulnerability affects Node.js ${r.version} on ${r.platform}.`));
   return `${out.join('\n')}\n`;
 }
 

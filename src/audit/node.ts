@@ -222,7 +222,7 @@ export function checkNode(opts: NodeCheckOptions): NodeCheckResult {
       kind: 'end-of-life',
       id: 'node-end-of-life',
       aliases: [],
-      summary: `Node.js ${line.line} reached end-of-life on ${line.end}: it gets no security fixes`,
+      summary: `Node.js ${line.line} reached end-of-life on ${line.end}: it gets no security fixes, and advisories published since do not assess it`,
       severity: 'high',
       severityKnown: true,
       cvss: null,
