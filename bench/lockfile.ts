@@ -23,18 +23,24 @@ const yarnLockfile = require('@yarnpkg/lockfile') as { parse(text: string): unkn
 
 const LOCKFILES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'fixtures', 'lockfiles');
 
-async function median(fn: () => unknown, minMs: number, minRuns: number): Promise<number> {
-  for (let i = 0; i < 2; i++) await fn();
-  const times: number[] = [];
+/**
+ * Median ms of each function, measured interleaved (one call of each per round) so that all of
+ * them see the same machine load: the ratios stay meaningful on a busy machine.
+ */
+async function medians(fns: (() => unknown)[], minMs: number, minRuns: number): Promise<number[]> {
+  for (let i = 0; i < 2; i++) for (const fn of fns) await fn();
+  const times: number[][] = fns.map(() => []);
   const start = performance.now();
-  while (times.length < minRuns || performance.now() - start < minMs) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-    if (times.length >= 200) break;
+  let rounds = 0;
+  while (rounds < minRuns || performance.now() - start < minMs) {
+    for (let k = 0; k < fns.length; k++) {
+      const t = performance.now();
+      await fns[k]!();
+      times[k]!.push(performance.now() - t);
+    }
+    if (++rounds >= 200) break;
   }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1]!;
+  return times.map((ts) => ts.sort((x, y) => x - y)[ts.length >> 1]!);
 }
 
 function bareParse(path: string, text: string): () => unknown {
@@ -58,17 +64,16 @@ export default async function bench(args: string[]): Promise<void> {
     const text = readFileSync(file, 'utf8');
     const reader = pickReader(file, text)!;
     const project = projectFiles(dirname(file));
-    const bare = await median(bareParse(file, text), minMs, minRuns);
-    const read = await median(() => reader.read({ path: file, text, project }), minMs, minRuns);
-    const full = await median(() => readLockfile(file, { mismatch: 'warn' }), minMs, minRuns);
     const graph = await readLockfile(file, { mismatch: 'warn' });
-    let arb = '';
-    let faster = '';
-    if (graph.manager === 'npm') {
-      const t = await median(() => new Arborist({ path: dirname(file) }).loadVirtual(), minMs, Math.min(minRuns, 5));
-      arb = t.toFixed(1);
-      faster = `${(t / full).toFixed(1)}x`;
-    }
+    const fns: (() => unknown)[] = [
+      bareParse(file, text),
+      () => reader.read({ path: file, text, project }),
+      () => readLockfile(file, { mismatch: 'warn' }),
+    ];
+    if (graph.manager === 'npm') fns.push(() => new Arborist({ path: dirname(file) }).loadVirtual());
+    const [bare, read, full, arbMs] = await medians(fns, minMs, minRuns) as [number, number, number, number | undefined];
+    const arb = arbMs === undefined ? '' : arbMs.toFixed(1);
+    const faster = arbMs === undefined ? '' : `${(arbMs / full).toFixed(1)}x`;
     sumBare += bare;
     sumRead += read;
     sumFull += full;

@@ -194,10 +194,10 @@ export class LineCursor {
 
 /**
  * Lines of YAML mapping keys by section, in one pass: `top` holds keys at column 0,
- * `nested.get(section)` the keys at `indent` spaces under that top-level key. Keys are
- * unquoted ('single' and "double" YAML quoting).
+ * `nested.get(section)` the keys at `indent` spaces under that top-level key (only for the
+ * given `sections` when given). Keys are unquoted ('single' and "double" YAML quoting).
  */
-export function yamlKeyLines(text: string, indent: number): { top: Map<string, number>; nested: Map<string, Map<string, number>> } {
+export function yamlKeyLines(text: string, indent: number, sections?: ReadonlySet<string>): { top: Map<string, number>; nested: Map<string, Map<string, number>> } {
   const top = new Map<string, number>();
   const nested = new Map<string, Map<string, number>>();
   let current: Map<string, number> | undefined;
@@ -213,9 +213,12 @@ export function yamlKeyLines(text: string, indent: number): { top: Map<string, n
       const key = keyOf(text, pos, end);
       if (key !== undefined) {
         top.set(key, line);
-        current = new Map();
-        nested.set(key, current);
-      }
+        current = undefined;
+        if (!sections || sections.has(key)) {
+          current = new Map();
+          nested.set(key, current);
+        }
+      } else current = undefined;
     } else if (c === 32 && current && text.charCodeAt(pos + indent) !== 32 && text.charCodeAt(pos + indent - 1) === 32) {
       const key = keyOf(text, pos + indent, end);
       if (key !== undefined && !current.has(key)) current.set(key, line);

@@ -86,16 +86,48 @@ function sourceOf(ref: string): { workspace?: string; notAuditable?: { reason: N
   return { notAuditable: classifySource(ref) ?? { reason: 'unknown-source', spec: ref } };
 }
 
-/** `@a/b/c/@d/e` → ['@a/b', 'c', '@d/e']. */
-function segments(key: string): string[] {
-  const parts = key.split('/');
-  const out: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i]!;
-    if (p.startsWith('@') && i + 1 < parts.length) out.push(`${p}/${parts[++i]}`);
-    else out.push(p);
+/**
+ * Install paths (`@babel/highlight/chalk`) as a tree, for Node-style lookup without building
+ * strings: a dependency of the package at K is K's child of that name, else its parent's...
+ */
+class InstallTree {
+  private readonly index = new Map<string, number>([['', 0]]);
+  private readonly parent: number[] = [-1];
+  private readonly children: (Map<string, number> | undefined)[] = [undefined];
+
+  /** `a/@s/n` → ['a', '@s/n']: the parent path and the last (possibly scoped) name. */
+  static split(path: string): [parent: string, name: string] {
+    const i = path.lastIndexOf('/');
+    if (i < 0) return ['', path];
+    const j = path.lastIndexOf('/', i - 1);
+    if (path.charCodeAt(j + 1) === 64) return [j < 0 ? '' : path.slice(0, j), path.slice(j + 1)]; // '@scope/name'
+    return [path.slice(0, i), path.slice(i + 1)];
   }
-  return out;
+
+  loc(path: string): number {
+    let i = this.index.get(path);
+    if (i !== undefined) return i;
+    const p = this.loc(InstallTree.split(path)[0]);
+    i = this.parent.length;
+    this.parent.push(p);
+    this.children.push(undefined);
+    this.index.set(path, i);
+    return i;
+  }
+
+  set(path: string, value: number): void {
+    const [parent, name] = InstallTree.split(path);
+    const p = this.loc(parent);
+    (this.children[p] ??= new Map()).set(name, value);
+  }
+
+  resolve(loc: number, name: string): number | undefined {
+    for (let b = loc; b >= 0; b = this.parent[b]!) {
+      const hit = this.children[b]?.get(name);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
 }
 
 const FIELDS: [string, DependencyKind][] = [
@@ -126,7 +158,7 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
   }
   if (!importerOf.has('')) importerOf.set('', g.addImporter({ path: '.' }));
 
-  const ids = new Map<string, number>(); // install key -> package id, or -1 - importer
+  const tree = new InstallTree(); // install key -> package id, or -1 - importer
   const cursor = new LineCursor(text, Math.max(0, text.indexOf('"packages"')));
   const metas: [number, Record<string, unknown>, string][] = [];
   for (const key in packages) {
@@ -140,14 +172,14 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
     if (src.workspace !== undefined) {
       const imp = importerOf.get(src.workspace) ?? importerNames.get(name);
       if (imp !== undefined) {
-        ids.set(key, -1 - imp);
+        tree.set(key, -1 - imp);
         continue;
       }
     }
     const registry = typeof v[1] === 'string' ? v[1] : undefined;
     const meta = v.find((x: unknown) => isObject(x)) as Record<string, unknown> | undefined;
     const integrity = typeof v[3] === 'string' ? v[3] : undefined;
-    const installed = segments(key).at(-1) ?? key;
+    const installed = InstallTree.split(key)[1];
     const notAuditable = src.workspace !== undefined ? { reason: 'workspace' as const, spec: ref } : src.notAuditable;
     const version = ref.startsWith('npm:') ? splitAt(ref.slice(4))[1] : ref;
     const id = g.addPackage({
@@ -160,24 +192,18 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
       key,
       line,
     });
-    ids.set(key, id);
+    tree.set(key, id);
     metas.push([id, meta ?? {}, key]);
   }
 
-  const resolve = (from: string[], dep: string): number | undefined => {
-    for (let k = from.length; k >= 0; k--) {
-      const hit = ids.get(k === 0 ? dep : `${from.slice(0, k).join('/')}/${dep}`);
-      if (hit !== undefined) return hit;
-    }
-    return undefined;
-  };
-  const link = (from: { importer: number } | { package: number }, chain: string[], deps: unknown, kind: DependencyKind, optionalPeers: unknown): void => {
+  const link = (from: { importer: number } | { package: number }, at: string, deps: unknown, kind: DependencyKind, optionalPeers: unknown): void => {
     if (!isObject(deps)) return;
+    const loc = tree.loc(at);
     for (const dep in deps) {
-      const to = resolve(chain, dep);
+      const to = tree.resolve(loc, dep);
       if (to === undefined) {
         const optional = kind === 'optional' || (kind === 'peer' && Array.isArray(optionalPeers) && optionalPeers.includes(dep));
-        if (!optional && kind !== 'peer') g.warn(`${chain.join('/') || 'the root project'} depends on ${dep}@${String(deps[dep])}, which the lockfile does not list`);
+        if (!optional && kind !== 'peer') g.warn(`${at || 'the root project'} depends on ${dep}@${String(deps[dep])}, which the lockfile does not list`);
         continue;
       }
       if (to < 0) continue; // a workspace
@@ -187,12 +213,11 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
   for (const wp in workspaces) {
     const w = workspaces[wp];
     if (!isObject(w)) continue;
-    const chain = typeof w.name === 'string' && wp !== '' ? [w.name] : [];
-    for (const [field, kind] of IMPORTER_FIELDS) link({ importer: importerOf.get(wp)! }, chain, w[field], kind, w.optionalPeers);
+    const at = typeof w.name === 'string' && wp !== '' ? w.name : '';
+    for (const [field, kind] of IMPORTER_FIELDS) link({ importer: importerOf.get(wp)! }, at, w[field], kind, w.optionalPeers);
   }
   for (const [id, meta, key] of metas) {
-    const chain = segments(key);
-    for (const [field, kind] of FIELDS) link({ package: id }, chain, meta[field], kind, meta.optionalPeers);
+    for (const [field, kind] of FIELDS) link({ package: id }, key, meta[field], kind, meta.optionalPeers);
   }
   return g.finish({ manager: 'bun', reader: `${ID}@${VERSION}`, path, formatVersion: String(lv) }, 'compute');
 }

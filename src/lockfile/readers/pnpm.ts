@@ -95,7 +95,8 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
   const g = new GraphBuilder();
   const packagesSection = isObject(raw.packages) ? raw.packages : {};
   const instances = style === 'v9' ? (isObject(raw.snapshots) ? raw.snapshots : {}) : packagesSection;
-  const lines = yamlKeyLines(text, 2).nested.get(style === 'v9' ? 'snapshots' : 'packages');
+  const section = style === 'v9' ? 'snapshots' : 'packages';
+  const lines = yamlKeyLines(text, 2, new Set([section])).nested.get(section);
 
   const ids = new Map<string, number>();
   const entries: [number, Record<string, unknown>][] = [];

@@ -64,7 +64,7 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
     throw unsupported(path, `yarn lockfile __metadata.version ${JSON.stringify(mv)} is not supported (4 and later are)`,
       'regenerate the lockfile with yarn 2 or later (`yarn install`)', yamlKeyLines(text, 2).top.get('__metadata'));
   }
-  const lines = yamlKeyLines(text, 2).top;
+  const lines = yamlKeyLines(text, 2, new Set()).top;
   const g = new GraphBuilder();
   const byDescriptor = new Map<string, number>();
   const workspaceOf = new Map<string, number>(); // descriptor -> importer
@@ -131,9 +131,13 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
       ?? resolutions[`**/${dep}`] ?? resolutions[dep];
   };
   const find = (dep: string, range: string): number | undefined => {
-    const d = normalize(`${dep}@${range}`);
-    const npm = range.startsWith('npm:') ? d : normalize(`${dep}@npm:${range}`);
-    return patchOf.get(d) ?? patchOf.get(npm) ?? byDescriptor.get(d) ?? byDescriptor.get(npm);
+    const d = `${dep}@${range}`;
+    const hit = byDescriptor.get(d);
+    // fast path: the descriptor is already in normal form (no %3A, no ::locator)
+    if (hit !== undefined && !d.includes('%3A') && !d.includes('::')) return patchOf.size ? patchOf.get(d) ?? hit : hit;
+    const n = normalize(d);
+    const npm = range.startsWith('npm:') ? n : normalize(`${dep}@npm:${range}`);
+    return patchOf.get(n) ?? patchOf.get(npm) ?? byDescriptor.get(n) ?? byDescriptor.get(npm);
   };
   const isWorkspace = (dep: string, range: string): boolean =>
     workspaceOf.has(`${dep}@${range}`) || workspaceOf.has(normalize(`${dep}@${range}`)) || range.startsWith('workspace:');
