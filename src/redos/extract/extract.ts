@@ -264,9 +264,9 @@ export function extractFromSource(source: string, filename: string, opts: Extrac
   // Pass 3: RegExp calls the top level never reached, folded in their lexical scope.
   for (const { node, env } of pending) {
     if (interp.executed.has(node)) continue;
-    const r = interp.foldStatic(node, env);
-    if (r) add(node.start, r.pattern, r.flags, node.type === 'NewExpression' ? 'new RegExp()' : 'RegExp()');
-    else out.dynamic++;
+    const rs = interp.foldStatic(node, env);
+    for (const r of rs) add(node.start, r.pattern, r.flags, node.type === 'NewExpression' ? 'new RegExp()' : 'RegExp()');
+    if (rs.length === 0) out.dynamic++;
   }
   out.sites.sort((a, b) => a.line - b.line || a.column - b.column);
   return out;

@@ -694,50 +694,58 @@ export class Interpreter {
 
   private regexpCall(n: Node, env: Env, pure: boolean): Value {
     if (!pure) this.executed.add(n);
-    const r = this.foldRegExp(n, env, pure);
-    if (!r) return UNKNOWN;
+    const rs = this.foldRegExp(n, env, pure);
+    if (rs.length === 0) return UNKNOWN;
     if (!pure) {
       const table = this.depth > 0 || this.loops > 0;
-      this.onRegExp({ node: n, pattern: r.pattern, flags: r.flags, at: this.depth > 0 ? this.callSite : this.loops > 0 ? r.at : n.start, table });
+      for (const r of rs) this.onRegExp({ node: n, pattern: r.pattern, flags: r.flags, at: this.depth > 0 ? this.callSite : this.loops > 0 ? r.at : n.start, table });
     }
-    return { k: 're', pattern: r.pattern, flags: r.flags };
+    // With flag alternatives the value is one of several regexes: not a constant.
+    return rs.length === 1 ? { k: 're', pattern: rs[0]!.pattern, flags: rs[0]!.flags } : UNKNOWN;
   }
 
   /**
-   * The constant pattern and flags of a `RegExp(...)` call, or undefined. `at` is where the
-   * pattern string was built.
+   * The constant pattern and flags of a `RegExp(...)` call (`at`: where the pattern string was
+   * built). Flags chosen by a condition that is not constant (`new RegExp(p, first ? undefined
+   * : 'g')`) give one result per branch. Empty when the pattern or flags are not constant.
    */
-  foldRegExp(n: Node, env: Env, pure: boolean): { pattern: string; flags: string; at: number } | undefined {
+  foldRegExp(n: Node, env: Env, pure: boolean): { pattern: string; flags: string; at: number }[] {
+    const argNodes = n.arguments as Node[];
     const args = this.args(n, env, pure);
-    if (!args || args.length === 0) return undefined;
+    if (!args || args.length === 0) return [];
     const p = args[0]!;
     let pattern: string | undefined;
-    let flags: string | undefined;
+    let baseFlags: string | undefined;
     let at = n.start;
     if (typeof p === 'object' && p !== null && p.k === 're') {
       pattern = p.pattern;
-      flags = p.flags;
+      baseFlags = p.flags;
     } else if (typeof p === 'object' && p !== null && p.k === 'str') {
       pattern = p.s;
       if (p.at >= 0) at = p.at;
     }
-    if (pattern === undefined) return undefined;
-    if (args.length > 1 && args[1] !== UNDEF) {
-      const f = args[1]!;
-      flags = typeof f === 'object' && f !== null && f.k === 'str' ? f.s : undefined;
-      if (flags === undefined) return undefined;
+    if (pattern === undefined) return [];
+    const flagOf = (f: Value): string | undefined => (f === UNDEF ? baseFlags ?? '' : typeof f === 'object' && f !== null && f.k === 'str' ? f.s : undefined);
+    let flags: (string | undefined)[] = [baseFlags ?? ''];
+    if (args.length > 1) {
+      flags = [flagOf(args[1]!)];
+      const fnode = argNodes[1] ? unwrap(argNodes[1]) : undefined;
+      if (flags[0] === undefined && fnode?.type === 'ConditionalExpression') {
+        flags = [flagOf(this.eval(fnode.consequent as Node, env, true)), flagOf(this.eval(fnode.alternate as Node, env, true))];
+      }
     }
-    return { pattern, flags: flags ?? '', at };
+    if (flags.some((f) => f === undefined)) return [];
+    return [...new Set(flags as string[])].map((f) => ({ pattern: pattern!, flags: f, at }));
   }
 
   /** Folds a RegExp call the interpreter never reached, with a fresh (small) budget. */
-  foldStatic(n: Node, env: Env): { pattern: string; flags: string } | undefined {
+  foldStatic(n: Node, env: Env): { pattern: string; flags: string }[] {
     const saved = this.steps;
     this.steps = Math.max(0, this.limits.steps - 20_000);
     try {
       return this.foldRegExp(n, env, true);
     } catch (err) {
-      if (err instanceof BudgetExceeded || err instanceof RangeError) return undefined;
+      if (err instanceof BudgetExceeded || err instanceof RangeError) return [];
       throw err;
     } finally {
       this.steps = saved;

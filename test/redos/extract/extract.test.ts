@@ -24,6 +24,7 @@ describe('extractFromSource: origins and folding', () => {
     { name: 'object table written at module scope', src: "const T = {}; T.word = '\\\\w+'; T['num'] = '\\\\d+'; const re = new RegExp(T.word + T.num);", want: ['new RegExp() /\\w+\\d+/'] },
     { name: 'dynamic pattern is not reported', src: 'function f(s) { return new RegExp(s); }', want: [] },
     { name: 'unknown flags are not guessed', src: "function f(fl) { return new RegExp('a', fl); }", want: [] },
+    { name: 'flags chosen by an unknown condition give both variants (ansi-regex)', src: "module.exports = ({ onlyFirst = false } = {}) => { const pattern = ['[\\u001B]', 'x+'].join('|'); return new RegExp(pattern, onlyFirst ? undefined : 'g'); };", want: ['new RegExp() /[\u001B]|x+/', 'new RegExp() /[\u001B]|x+/g'] },
     { name: 'conditional on a known constant', src: "const G = true; new RegExp('a', G ? 'g' : '');", want: ['new RegExp() /a/g'] },
     { name: 'TypeScript with type assertions', file: 'x.ts', src: "const A = 'x+' as const; enum E { A } const r: RegExp = new RegExp(A satisfies string, 'y'); const s = <RegExp>/t/;", want: ['new RegExp() /x+/y', 'literal /t/'] },
     { name: 'TSX', file: 'x.tsx', src: "export const C = (p: { s: string }) => <div title={String(/a|b/.test(p.s))}>{p.s.replace(/\\s+$/u, '')}</div>;", want: ['literal /a|b/', 'literal /\\s+$/u'] },
