@@ -33,8 +33,10 @@ function stringToCodes(s: string, unicode: boolean): number[] {
 /**
  * True when no thread started at a position <= boundary accepts (the whole search from those
  * positions fails). `continuation` skips the start at 0 (consumed by a previous g-search).
+ * `endOk` tolerates a match that ends at the end of input: with a lazy quantifier the engine
+ * tries every shorter expansion (the slow part) before it reaches that match.
  */
-export function failsEarly(a: Automaton, str: readonly number[], boundary: number, continuation: boolean): boolean {
+export function failsEarly(a: Automaton, str: readonly number[], boundary: number, continuation: boolean, endOk = false): boolean {
   let cur = new Uint8Array(a.n);
   let list: number[] = [];
   const add = (set: Uint8Array, l: number[], s: number): void => {
@@ -45,10 +47,12 @@ export function failsEarly(a: Automaton, str: readonly number[], boundary: numbe
   };
   for (let i = 0; i <= str.length; i++) {
     if (i === 0 && !continuation) add(cur, list, INITIAL);
-    else if (a.search && i >= 1 && i <= boundary) add(cur, list, SEARCH);
+    else if (a.search && i >= 1 && i <= boundary) {
+      add(cur, list, a.searchLt >= 0 && cs.has(cs.LINE_TERMINATOR, str[i - 1]!) ? a.searchLt : SEARCH);
+    }
     const c = str[i];
     for (const s of list) {
-      if (i === str.length ? a.acceptEnd[s] : cs.has(a.acceptNext[s]!, c!)) return false;
+      if (i === str.length ? a.acceptEnd[s] && !endOk : cs.has(a.acceptNext[s]!, c!)) return false;
     }
     if (i === str.length) break;
     const next = new Uint8Array(a.n);
@@ -57,7 +61,7 @@ export function failsEarly(a: Automaton, str: readonly number[], boundary: numbe
       const succ = a.succ[s]!;
       for (let k = 0; k < succ.length; k++) {
         const t = succ[k]!;
-        if (t === SEARCH && a.search) continue; // later starts are injected explicitly
+        if ((t === SEARCH && a.search) || t === a.searchLt) continue; // later starts are injected explicitly
         if (cs.has(a.label[t]!, c!)) add(next, nextList, t);
       }
     }
@@ -91,15 +95,22 @@ export function concretize(sets: readonly CharSet[]): number[] | undefined {
   return out;
 }
 
-export function findAttack(a: Automaton, an: Analyzer, w: Witness, opts: { unicode: boolean; global: boolean }): FoundAttack | undefined {
+export function findAttack(
+  a: Automaton,
+  an: Analyzer,
+  w: Witness,
+  opts: { unicode: boolean; global: boolean; lazy: boolean },
+): FoundAttack | undefined {
   const pump = concretize(w.pump);
   if (!pump?.length) return undefined;
   let all: CharSet = cs.EMPTY;
-  for (let s = 0; s < a.n; s++) if (!(a.search && s === SEARCH)) all = cs.union(all, a.label[s]!);
+  for (let s = 0; s < a.n; s++) if (!(a.search && s === SEARCH) && s !== a.searchLt) all = cs.union(all, a.label[s]!);
   const outside = cs.pick(cs.complement(all, a.max));
 
-  const modes: boolean[] = opts.global && a.search ? [false, true] : [false];
-  for (const continuation of modes) {
+  const modes: [continuation: boolean, endOk: boolean][] = [[false, false]];
+  if (opts.global && a.search) modes.push([true, false]);
+  if (opts.lazy) modes.push([false, true]);
+  for (const [continuation, endOk] of modes) {
     let prefix: number[] | undefined;
     if (!continuation) {
       const sets = an.prefixTo(w.state, INITIAL);
@@ -129,7 +140,7 @@ export function findAttack(a: Automaton, an: Analyzer, w: Witness, opts: { unico
         for (let i = 0; i < n; i++) str.push(...pump);
         const boundary = str.length;
         str.push(...suffix);
-        if (!failsEarly(a, str, boundary, continuation)) {
+        if (!failsEarly(a, str, boundary, continuation, endOk)) {
           ok = false;
           break;
         }

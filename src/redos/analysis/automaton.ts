@@ -22,6 +22,8 @@ import type { AssertKind, IR } from './ir.ts';
 
 export const INITIAL = 0;
 export const SEARCH = 1;
+/** Reserved id of the search state after a line terminator (only with a multiline `^`). */
+const SEARCH_LT_RAW = 2;
 const MAXM = 2;
 
 export interface Automaton {
@@ -40,6 +42,11 @@ export interface Automaton {
   acceptEnd: boolean[];
   /** True when state 1 is the search state. */
   search: boolean;
+  /**
+   * With a multiline `^` the search state is split: state 1 follows any character but a line
+   * terminator, this one (state 2) follows a line terminator, where `^` can match. -1 otherwise.
+   */
+  searchLt: number;
   max: number;
   /** Source span [start, end) of the innermost repetition around each state, for hints. */
   loopSrc: ([number, number] | undefined)[];
@@ -69,6 +76,8 @@ interface Constraint {
 export interface BuildOptions {
   max: number;
   sticky: boolean;
+  /** The pattern has `^` under the m flag: split the search state on line terminators. */
+  multilineStart: boolean;
   maxStates: number;
   maxSteps: number;
   /** Counted repetitions whose expansion is cut record a note here. */
@@ -108,11 +117,13 @@ function leaves(ir: IR, cap: number): number {
 
 export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   const { max } = opts;
-  // positions (index = state id); 0 = I, 1 = S (reserved even when sticky, then unreachable)
-  const labels: CharSet[] = [cs.EMPTY, [0, max]];
-  const zeroWidth: (AssertKind | null)[] = [null, null];
-  const multiline: boolean[] = [false, false];
-  const loopsOf: number[][] = [[], []];
+  // positions (index = state id); 0 = I, 1 = S, 2 = S after a line terminator (reserved even
+  // when unused, then unreachable)
+  const split = opts.multilineStart && !opts.sticky;
+  const labels: CharSet[] = [cs.EMPTY, split ? cs.complement(cs.LINE_TERMINATOR, max) : [0, max], split ? cs.LINE_TERMINATOR : cs.EMPTY];
+  const zeroWidth: (AssertKind | null)[] = [null, null, null];
+  const multiline: boolean[] = [false, false, false];
+  const loopsOf: number[][] = [[], [], []];
   // raw edges, may go to zero-width positions; `loop` tags a loop's back-edge
   const eFrom: number[] = [];
   const eTo: number[] = [];
@@ -122,8 +133,8 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   let loopCount = 0;
   const loopStack: number[] = [];
   const loopSpans: [number, number][] = [];
-  const spanOf: ([number, number] | undefined)[] = [undefined, undefined];
-  const outerSpanOf: ([number, number] | undefined)[] = [undefined, undefined];
+  const spanOf: ([number, number] | undefined)[] = [undefined, undefined, undefined];
+  const outerSpanOf: ([number, number] | undefined)[] = [undefined, undefined, undefined];
 
   const step = (n = 1): void => {
     steps += n;
@@ -270,6 +281,7 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   };
   startEdges(INITIAL);
   if (!opts.sticky) startEdges(SEARCH);
+  if (split) startEdges(SEARCH_LT_RAW);
   const lastMap = root.last;
   const n = labels.length;
 
@@ -331,9 +343,9 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
 
   for (let src = 0; src < n; src++) {
     if (!isReal(src)) continue;
-    if (src === SEARCH && opts.sticky) continue;
+    if ((src === SEARCH && opts.sticky) || (src === SEARCH_LT_RAW && !split)) continue;
     // direct accept
-    const fm = src === INITIAL || src === SEARCH ? root.nullable : finalMult(src);
+    const fm = src === INITIAL || src === SEARCH || src === SEARCH_LT_RAW ? root.nullable : finalMult(src);
     if (fm > 0) addAccept(src, FULL);
     const out = succ[src]!;
     // DFS through zero-width positions
@@ -366,8 +378,16 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
       }
     }
   }
-  if (!opts.sticky) succ[INITIAL]!.set(SEARCH, 1);
-  succ[SEARCH]!.set(SEARCH, 1);
+  if (!opts.sticky) {
+    succ[INITIAL]!.set(SEARCH, 1);
+    succ[SEARCH]!.set(SEARCH, 1);
+  }
+  if (split) {
+    succ[INITIAL]!.set(SEARCH_LT_RAW, 1);
+    succ[SEARCH]!.set(SEARCH_LT_RAW, 1);
+    succ[SEARCH_LT_RAW]!.set(SEARCH, 1);
+    succ[SEARCH_LT_RAW]!.set(SEARCH_LT_RAW, 1);
+  }
 
   // --- keep states reachable from I, renumber
   const reach = new Int32Array(n).fill(-1);
@@ -379,6 +399,11 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
     reach[SEARCH] = 1;
     order.push(SEARCH);
     queue.push(SEARCH);
+  }
+  if (split) {
+    reach[SEARCH_LT_RAW] = 2;
+    order.push(SEARCH_LT_RAW);
+    queue.push(SEARCH_LT_RAW);
   }
   while (queue.length) {
     const s = queue.pop()!;
@@ -415,5 +440,5 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
     loopSrc.push(spanOf[old]);
     outerLoopSrc.push(outerSpanOf[old]);
   }
-  return { n: m, label, labelId, succ: outSucc, mult: outMult, acceptNext: aNext, acceptEnd: aEnd, search: !opts.sticky, max, loopSrc, outerLoopSrc, steps };
+  return { n: m, label, labelId, succ: outSucc, mult: outMult, acceptNext: aNext, acceptEnd: aEnd, search: !opts.sticky, searchLt: split ? 2 : -1, max, loopSrc, outerLoopSrc, steps };
 }

@@ -29,6 +29,10 @@ export interface Lowered {
   sticky: boolean;
   global: boolean;
   approximations: string[];
+  /** The pattern has `^` under the m flag. */
+  multilineStart: boolean;
+  /** The pattern has a lazy quantifier (a match found at the end of input comes last). */
+  lazy: boolean;
   /** Number of IR nodes produced (a size measure for budgets). */
   size: number;
 }
@@ -52,6 +56,8 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
   const max = unicode ? cs.MAX_UNICODE : cs.MAX_BMP;
   const approximations = new Set<string>();
   let size = 0;
+  let lazy = false;
+  let multilineStart = false;
   const groupStack = new Set<AST.CapturingGroup>();
 
   const bump = (): void => {
@@ -215,11 +221,21 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
           groupStack.delete(node);
         }
       case 'Quantifier':
+        if (!node.greedy && node.min !== node.max) lazy = true;
         return { t: 'rep', min: node.min, max: node.max, body: element(node.element, mode), src: [node.start, node.end] };
       case 'Assertion':
+        if (node.kind === 'start' && mode.multiline) multilineStart = true;
         if (node.kind === 'start' || node.kind === 'end') return { t: 'assert', kind: node.kind, multiline: mode.multiline };
         if (node.kind === 'word') return { t: 'assert', kind: node.negate ? 'nonword' : 'word', multiline: false };
         approximations.add(`${node.kind} treated as always true`);
+        if (node.kind === 'lookahead') {
+          // The lookahead is assumed to pass, but the work V8 spends running its body is kept:
+          // a side branch through the body that ends in a dead state (reads nothing). It lets the
+          // search see loops inside lookaheads (marked's `(?=...[\w.]+@)` scan) without
+          // letting their success end the match.
+          const body = alternatives(node.alternatives, mode);
+          return { t: 'alt', alts: [{ t: 'assert', kind: 'look', multiline: false }, { t: 'seq', items: [body, { t: 'set', set: cs.EMPTY }] }] };
+        }
         return { t: 'assert', kind: 'look', multiline: false };
       case 'Backreference': {
         approximations.add('backreference treated as any string its group matches');
@@ -244,6 +260,8 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
     sticky: flags.includes('y'),
     global: flags.includes('g'),
     approximations: [...approximations],
+    lazy,
+    multilineStart,
     size,
   };
 }

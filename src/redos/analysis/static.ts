@@ -62,13 +62,14 @@ export function analyzeStatic(pattern: string, flags: string, opts: StaticOption
     const automaton = buildAutomaton(lowered.ir, {
       max: lowered.max,
       sticky: lowered.sticky,
+      multilineStart: lowered.multilineStart,
       maxStates: MAX_STATES,
       maxSteps: opts.maxSteps,
       notes,
     });
     const budget = new Budget(Math.max(1, opts.maxSteps - automaton.steps), opts.deadline);
     const an = new Analyzer(automaton, budget);
-    const attackOpts = { unicode: lowered.unicode, global: lowered.global };
+    const attackOpts = { unicode: lowered.unicode, global: lowered.global, lazy: lowered.lazy };
     const found: Candidate[] = [];
     const seen = new Set<string>();
     const consider = (w: Witness, complexity: Candidate['complexity']): void => {
