@@ -60,3 +60,79 @@ describe('lockfile corpus: counts agree with the README', () => {
     });
   }
 });
+
+describe('lockfile corpus: the quirks the README lists', () => {
+  const read = (dir: string, file: string) => readLockfile(join(LOCKFILES, dir, file));
+
+  it('NodeGoat and nodejs-goof: bundled entries are kept and flagged', async () => {
+    // the README's distinct pairs are those found only inside bundles
+    const onlyBundled = (g: LockGraph) => {
+      const outside = new Set(g.packages.filter((p) => !p.bundled).map((p) => `${p.name}@${p.version}`));
+      return new Set(g.packages.filter((p) => p.bundled).map((p) => `${p.name}@${p.version}`).filter((k) => !outside.has(k))).size;
+    };
+    const goat = await read('OWASP__NodeGoat', 'package-lock.json');
+    assert.equal(goat.packages.filter((p) => p.bundled).length, 515);
+    assert.equal(onlyBundled(goat), 270);
+    const goof = await read('snyk-labs__nodejs-goof', 'package-lock.json');
+    assert.equal(goof.packages.filter((p) => p.bundled).length, 326);
+    assert.equal(onlyBundled(goof), 179);
+  });
+
+  it('socket.io: the git dependency is not auditable despite its semver version; the gone local package is extraneous', async () => {
+    const g = await read('socketio__socket.io', 'package-lock.json');
+    const uws = g.packages.find((p) => p.name === 'uWebSockets.js')!;
+    assert.equal(uws.version, '20.56.0');
+    assert.equal(uws.notAuditable?.reason, 'git');
+    const gone = g.packages.find((p) => p.key === 'packages/socket.io-clustered-engine')!;
+    assert.equal(gone.extraneous, true);
+    // workspace folder entries have no name: the link names them
+    assert.ok(g.importers.some((i) => i.path === 'packages/engine.io-parser' && i.name === 'engine.io-parser'));
+  });
+
+  it('documenso: extraneous workspaces are not importers, and are reported', async () => {
+    const g = await read('documenso__documenso', 'package-lock.json');
+    assert.ok(!g.importers.some((i) => i.path === 'apps/documentation'));
+    assert.equal(g.warnings.filter((w) => /extraneous/.test(w.message)).length, 3);
+    assert.ok(g.warnings.some((w) => /apps\/docs\/package\.json: typescript@\^5\.9\.3 is locked at 5\.6\.2/.test(w.message)));
+  });
+
+  it('mocha: the file: dependency without a version is listed as not auditable', async () => {
+    const g = await read('mochajs__mocha', 'package-lock.json');
+    assert.deepEqual(g.packages.filter((p) => p.notAuditable).map((p) => [p.key, p.notAuditable!.reason]), [['test/compiler-fixtures/esm-only-loader', 'file']]);
+  });
+
+  it('spaces-design: the two git dependencies of a pre-npm-5 shrinkwrap', async () => {
+    const g = await read('adobe-photoshop__spaces-design', 'npm-shrinkwrap.json');
+    assert.equal(g.packages.filter((p) => p.notAuditable?.reason === 'git').length, 2);
+  });
+
+  it('spectrum: an aliased resolution takes the real name from the resolved URL', async () => {
+    const g = await read('withspectrum__spectrum', 'yarn.lock');
+    const draft = g.packages.find((p) => p.alias === 'draft-js')!;
+    assert.equal(`${draft.name}@${draft.version}`, 'draft-js-fork-mxstbr@0.10.4');
+    assert.equal(g.packages.find((p) => p.alias === 'react-dom')!.name, '@hot-loader/react-dom');
+  });
+
+  it('jest: @types/node@npm:* reaches 18.x through the root resolutions; patched packages are what is installed', async () => {
+    const g = await read('jestjs__jest', 'yarn.lock');
+    const node18 = g.packages.find((p) => p.key === '@types/node@npm:18.x')!;
+    assert.ok(g.edges.filter((e) => e.to === node18.id && e.spec === 'npm:*').length > 0);
+    // resolutions send lru-cache@^10.2.0 to the patched 10.4.3; ^10.4.3 (no resolution) gets the plain one
+    const patched = g.packages.find((p) => p.key.startsWith('lru-cache@patch:lru-cache@npm:10.4.3'))!;
+    assert.equal(patched.version, '10.4.3');
+    assert.ok(g.edges.some((e) => e.to === patched.id && e.spec === 'npm:^10.2.0'));
+    const plain = g.packages.find((p) => p.key === 'lru-cache@npm:10.4.3, lru-cache@npm:^10.4.3')!;
+    assert.ok(g.edges.some((e) => e.to === plain.id && e.spec === 'npm:^10.4.3'));
+  });
+
+  it('hono: every package is dev, as every dependency is a devDependency', async () => {
+    const g = await read('honojs__hono', 'bun.lock');
+    assert.equal(g.packages.filter((p) => !p.dev).length, 0);
+  });
+
+  it('vite: file: packages are not auditable, link: importers are not packages', async () => {
+    const g = await read('vitejs__vite', 'pnpm-lock.yaml');
+    assert.equal(g.packages.filter((p) => p.notAuditable?.reason === 'file').length, 109);
+    assert.equal(g.packages.filter((p) => p.notAuditable?.reason === 'link').length, 0);
+  });
+});
