@@ -2,32 +2,31 @@
 -- 0002_*.sql instead. Runs in one transaction under the migration advisory lock.
 
 -- Published vulnerabilities: one row per vulnerability, `record` is the served (merged) OSV
--- record. Lookups go through vuln_ids (every id and alias) and vuln_affected (packages).
+-- record, or null when the vulnerability has a single source record, served verbatim from
+-- vuln_sources. Lookups go through vuln_ids (every id and alias) and vuln_affected (packages).
 create table vulns (
   key        bigint generated always as identity primary key,
-  id         text not null,
-  record     jsonb not null,
+  id         text collate "C" not null,
+  record     jsonb,
   modified   timestamptz not null,
   withdrawn  boolean not null default false,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  -- deferred: a merge may hand an id from one row to another within a statement
-  constraint vulns_id_unique unique (id) deferrable initially deferred
+  constraint vulns_id_unique unique (id)
 );
 
 -- Every identifier (served id, source ids, aliases) answering for a vulnerability. Grows
 -- only: an id once answering for a vulnerability keeps answering (merges are never undone).
+-- Ids are compared bytewise (collate "C"): exact, fast, and `like 'PREFIX-%'` uses the index.
 create table vuln_ids (
-  id       text primary key,
+  id       text collate "C" primary key,
   vuln_key bigint not null references vulns (key) on delete cascade
 );
 create index vuln_ids_vuln_key on vuln_ids (vuln_key);
--- prefix scans for hub id allocation (`id like 'NSWG-ECO-%'`)
-create index vuln_ids_pattern on vuln_ids (id text_pattern_ops);
 
 -- Source records, verbatim, by their own id. `ord` (ingest order) picks the primary source.
 create table vuln_sources (
-  id        text primary key,
+  id        text collate "C" primary key,
   vuln_key  bigint not null references vulns (key),
   ord       bigint generated always as identity,
   record    jsonb not null,

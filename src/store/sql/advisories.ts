@@ -117,6 +117,12 @@ function affectedRows(record: OsvRecord): AffectedRow[] {
   return [...seen.values()];
 }
 
+/**
+ * The served record of vulns row `v`. A vulnerability with one source serves it verbatim and
+ * stores no copy (`vulns.record` is null): half the bytes on the bulk-ingest path.
+ */
+export const SERVED = '(coalesce(v.record, (select s.record from vuln_sources s where s.vuln_key = v.key limit 1)))';
+
 export interface ApplyResult {
   inserted: number;
   updated: number;
@@ -183,12 +189,12 @@ export async function applySources(tx: Queryable, changed: readonly PreparedSour
       list.push({ id: row.id, ord: Number(row.ord), record: row.record });
     }
     const v = await tx.query<{ k: string; id: string; record: OsvRecord; withdrawn: boolean }>(
-      'select key::text as k, id, record, withdrawn from vulns where key = any($1::bigint[])', [keys]);
+      `select v.key::text as k, v.id, ${SERVED} as record, v.withdrawn from vulns v where v.key = any($1::bigint[])`, [keys]);
     for (const row of v.rows) current.set(row.k, row);
   }
 
   // 4. Plan.
-  interface Planned { key?: string; tmp: number; served: OsvRecord; affected: AffectedRow[]; kind: ChangeKind; sourceIds: string[] }
+  interface Planned { key?: string; tmp: number; served: OsvRecord; single: boolean; affected: AffectedRow[]; kind: ChangeKind; sourceIds: string[] }
   const inserts: Planned[] = [];
   const updates: Planned[] = [];
   const folds: { folded: string; into: string; foldedId: string }[] = [];
@@ -207,7 +213,7 @@ export async function applySources(tx: Queryable, changed: readonly PreparedSour
     }
     const served = mergeSources([...sources.values()]);
     const t = tmp++;
-    const plan: Planned = { tmp: t, served, affected: affectedRows(served), kind: 'insert', sourceIds: g.records.map((p) => p.id) };
+    const plan: Planned = { tmp: t, served, single: sources.size === 1, affected: affectedRows(served), kind: 'insert', sourceIds: g.records.map((p) => p.id) };
     if (survivor === undefined) {
       inserts.push(plan);
       result.inserted++;
@@ -254,7 +260,7 @@ export async function applySources(tx: Queryable, changed: readonly PreparedSour
        select x.id, x.record, x.modified, x.withdrawn, $2::timestamptz, $2::timestamptz
          from jsonb_to_recordset($1::jsonb) as x(id text, record jsonb, modified timestamptz, withdrawn boolean)
        returning key::text as k, id`,
-      inserts.map((p) => ({ id: p.served.id, record: p.served, modified: isoOf(p.served.modified), withdrawn: p.served.withdrawn !== undefined })),
+      inserts.map((p) => ({ id: p.served.id, record: p.single ? null : p.served, modified: isoOf(p.served.modified), withdrawn: p.served.withdrawn !== undefined })),
       [at], 1000);
     const byId = new Map(rows.map((r) => [r.id, r.k]));
     for (const p of inserts) {
@@ -270,7 +276,7 @@ export async function applySources(tx: Queryable, changed: readonly PreparedSour
       `update vulns set id = x.id, record = x.record, modified = x.modified, withdrawn = x.withdrawn, updated_at = $2::timestamptz
          from jsonb_to_recordset($1::jsonb) as x(key bigint, id text, record jsonb, modified timestamptz, withdrawn boolean)
         where vulns.key = x.key`,
-      updates.map((p) => ({ key: p.key, id: p.served.id, record: p.served, modified: isoOf(p.served.modified), withdrawn: p.served.withdrawn !== undefined })),
+      updates.map((p) => ({ key: p.key, id: p.served.id, record: p.single ? null : p.served, modified: isoOf(p.served.modified), withdrawn: p.served.withdrawn !== undefined })),
       [at], 1000);
   }
   await bulk(tx,
@@ -397,7 +403,7 @@ export function createAdvisoryRepo(ctx: SqlContext): AdvisoryRepo {
 
   async function get(idOrAlias: string): Promise<OsvRecord | undefined> {
     const r = await driver.query<{ record: OsvRecord }>(
-      'select v.record from vuln_ids i join vulns v on v.key = i.vuln_key where i.id = $1', [idOrAlias]);
+      `select ${SERVED} as record from vuln_ids i join vulns v on v.key = i.vuln_key where i.id = $1`, [idOrAlias]);
     return r.rows[0]?.record;
   }
 
@@ -408,7 +414,7 @@ export function createAdvisoryRepo(ctx: SqlContext): AdvisoryRepo {
     for (let i = 0; i < uniq.length; i += 1000) {
       const part = uniq.slice(i, i + 1000);
       const r = await driver.query<{ e: string; n: string; record: OsvRecord }>(
-        `select a.ecosystem as e, a.name as n, v.record
+        `select a.ecosystem as e, a.name as n, ${SERVED} as record
            from unnest($1::text[], $2::text[]) as k(e, n)
            join vuln_affected a on a.ecosystem = k.e and a.name = k.n
            join vulns v on v.key = a.vuln_key
@@ -438,7 +444,7 @@ export function createAdvisoryRepo(ctx: SqlContext): AdvisoryRepo {
       const out = new Map<string, OsvRecord>();
       for (let i = 0; i < ids.length; i += ROW_LIMIT) {
         const r = await driver.query<{ asked: string; record: OsvRecord }>(
-          'select i.id as asked, v.record from vuln_ids i join vulns v on v.key = i.vuln_key where i.id = any($1::text[])',
+          `select i.id as asked, ${SERVED} as record from vuln_ids i join vulns v on v.key = i.vuln_key where i.id = any($1::text[])`,
           [ids.slice(i, i + ROW_LIMIT)]);
         for (const row of r.rows) out.set(row.asked, row.record);
       }
@@ -482,7 +488,7 @@ export function createAdvisoryRepo(ctx: SqlContext): AdvisoryRepo {
       if (!base) throw new AppError('ERR_HUB_VALIDATION', `invalid purl ${JSON.stringify(purl)}`, { hint: 'use the form pkg:npm/name@version or pkg:npm/%40scope/name' });
       const pkg = purlPackage(purl);
       const r = await driver.query<{ record: OsvRecord }>(
-        `select v.record from vulns v
+        `select ${SERVED} as record from vulns v
           where ($4::boolean or not v.withdrawn)
             and v.key in (select a.vuln_key from vuln_affected a
                            where (a.ecosystem = $1 and a.name = $2) or a.purl = $3)
@@ -541,7 +547,7 @@ export function createAdvisoryRepo(ctx: SqlContext): AdvisoryRepo {
       let after = '';
       for (;;) {
         const r = await driver.query<{ id: string; record: OsvRecord }>(
-          'select id, record from vulns where id > $1 and ($2::boolean or not withdrawn) order by id limit $3', [after, includeWithdrawn, size]);
+          `select v.id, ${SERVED} as record from vulns v where v.id > $1 and ($2::boolean or not v.withdrawn) order by v.id limit $3`, [after, includeWithdrawn, size]);
         for (const row of r.rows) yield row.record;
         if (r.rows.length < size) return;
         after = r.rows.at(-1)!.id;
