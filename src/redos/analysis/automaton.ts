@@ -71,6 +71,8 @@ interface Frag {
 interface Constraint {
   set: CharSet;
   eof: boolean;
+  /** The path went through a lookaround, whose outcome the automaton does not know. */
+  look?: boolean;
 }
 
 export interface BuildOptions {
@@ -86,6 +88,8 @@ export interface BuildOptions {
 
 /** Largest count expanded exactly in `{n,m}`. */
 const COUNT_CAP = 24;
+/** Counted repetitions whose expansion stays under this many positions are expanded exactly. */
+const EXACT_LIMIT = 512;
 
 function addM(map: Map<number, number>, k: number, m: number): void {
   map.set(k, Math.min(MAXM, (map.get(k) ?? 0) + m));
@@ -109,7 +113,7 @@ function leaves(ir: IR, cap: number): number {
     }
     case 'rep': {
       const b = leaves(ir.body, cap);
-      const copies = Math.min(ir.min, COUNT_CAP) + (ir.max === Infinity ? 1 : Math.min(ir.max - ir.min, COUNT_CAP));
+      const copies = Math.min(cap + 1, ir.max === Infinity ? ir.min + 1 : ir.max);
       return Math.min(cap + 1, b * Math.max(1, copies));
     }
   }
@@ -243,9 +247,11 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
         let { min, max: hi } = ir;
         const room = Math.max(1, opts.maxStates - labels.length);
         const size = Math.max(1, leaves(ir.body, room));
+        const limit = Math.min(EXACT_LIMIT, room);
+        const copies = hi === Infinity ? min + 1 : hi;
         let cap = COUNT_CAP;
-        while (cap > 1 && size * (cap + 1) > room) cap = Math.floor(cap / 2);
-        if (min > cap || (hi !== Infinity && hi > cap)) {
+        while (cap > 1 && size * (cap + 1) > limit) cap = Math.floor(cap / 2);
+        if (size * copies > limit && (min > cap || (hi !== Infinity && hi > cap))) {
           opts.notes.add(`counted repetition {${ir.min},${ir.max === Infinity ? '' : ir.max}} shortened`);
           const fixed = hi === min;
           min = Math.min(min, cap);
@@ -301,13 +307,13 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   const guard = (src: number, zw: AssertKind, ml: boolean, c: Constraint): Constraint | undefined => {
     switch (zw) {
       case 'look':
-        return c;
+        return { ...c, look: true };
       case 'start':
         if (src === INITIAL) return c;
         if (ml && cs.intersects(labels[src]!, cs.LINE_TERMINATOR)) return c;
         return undefined;
       case 'end':
-        return { set: ml ? cs.intersect(c.set, cs.LINE_TERMINATOR) : cs.EMPTY, eof: c.eof };
+        return { set: ml ? cs.intersect(c.set, cs.LINE_TERMINATOR) : cs.EMPTY, eof: c.eof, look: c.look };
       case 'word':
       case 'nonword': {
         const w = isWordLabel(src);
@@ -329,12 +335,15 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
             eof = true;
           }
         }
-        return { set: cs.intersect(c.set, set), eof: c.eof && eof };
+        return { set: cs.intersect(c.set, set), eof: c.eof && eof, look: c.look };
       }
     }
   };
 
   const addAccept = (src: number, c: Constraint): void => {
+    // A match that depends on a lookaround is not counted: the attack simulation would otherwise
+    // give up on every pattern ending in a lookahead. The V8 proof settles those.
+    if (c.look) return;
     acceptNext[src] = cs.union(acceptNext[src]!, c.set);
     if (c.eof) acceptEnd[src] = true;
   };
