@@ -282,7 +282,7 @@ export async function runAudit(graphs: readonly LockGraph[], opts: AuditOptions)
 
 /** Highest severity first, then advisory id, then package. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || a.title.localeCompare(b.title);
+  return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.title.localeCompare(b.title, 'en', { numeric: true });
 }
 
 export function toFinding(d: AuditFindingData): Finding {

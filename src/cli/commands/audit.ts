@@ -9,9 +9,21 @@ import { parseSeverity, severityRank, type Finding, type Severity } from '../../
 import type { IgnorePolicy } from '../../core/ignore.ts';
 import type { AdvisorySource } from '../../core/osv.ts';
 import type { CliCommand, CliContext } from '../context.ts';
-import { formatError, formatOption, VERSION } from '../main.ts';
 
 export const FAIL_ON_CHOICES = ['info', 'low', 'moderate', 'high', 'critical'] as const;
+
+/**
+ * `--format`, the same as main.ts's formatOption(). Command modules never import main.ts at load
+ * time (main.ts imports the command list: a cycle); they import it inside their action.
+ */
+export function formatOpt(): Option {
+  return new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'markdown']).default('text');
+}
+
+/** What actions use from main.ts, loaded when they run. */
+export function cliMain(): Promise<typeof import('../main.ts')> {
+  return import('../main.ts');
+}
 
 export function dbOption(): Option {
   return new Option('--db <source>', 'advisories: a snapshot file, a WG vuln/ directory, an OSV directory or zip, or a hub URL (default: the local snapshot)');
@@ -55,7 +67,7 @@ export function failing(findings: readonly Finding[], failOn: Severity): boolean
 }
 
 /** Expired ignore entries fail the run: printed as errors, exit 1. */
-export function reportExpired(ctx: CliContext, policy: IgnorePolicy): boolean {
+export function reportExpired(ctx: CliContext, policy: IgnorePolicy, formatError: (err: unknown, color: boolean) => string): boolean {
   const expired = policy.expired();
   for (const e of expired) {
     const err = new AppError('ERR_IGNORE_EXPIRED', `ignore entry ${e.id} expired on ${e.until} (reason was: ${e.reason})`, {
@@ -92,6 +104,7 @@ async function action(ctx: CliContext, target: string | undefined, flags: AuditF
     import('../../audit/registry.ts'),
   ]);
   const { resolve } = await import('node:path');
+  const { formatError, VERSION } = await cliMain();
   const dir = target ?? '.';
   const maxPaths = Number(flags.maxPaths);
   if (!Number.isInteger(maxPaths) || maxPaths < 0) throw new AppError('ERR_USAGE', `--max-paths must be a whole number, got "${flags.maxPaths}"`);
@@ -134,7 +147,7 @@ async function action(ctx: CliContext, target: string | undefined, flags: AuditF
   else if (flags.format === 'sarif') writeJson(ctx, report.auditSarif(result, VERSION));
   else if (flags.format === 'markdown') ctx.stdout.write(report.auditMarkdown(result, meta));
   else ctx.stdout.write(report.auditText(result, meta, ctx.color));
-  reportExpired(ctx, policy);
+  reportExpired(ctx, policy, formatError);
   ctx.exitCode = exit;
 }
 
@@ -152,7 +165,7 @@ export const audit: CliCommand = {
       )
       .argument('[path]', 'project directory or lockfile', '.')
       .addOption(dbOption())
-      .addOption(formatOption())
+      .addOption(formatOpt())
       .addOption(failOnOption())
       .addOption(new Option('--omit <type>', 'leave out dev, optional or peer dependencies (repeatable: dev, optional, peer)').argParser((v, p: string[] | undefined) => {
         if (!['dev', 'optional', 'peer'].includes(v)) throw new AppError('ERR_USAGE', `--omit takes dev, optional or peer, not "${v}"`);

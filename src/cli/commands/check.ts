@@ -9,8 +9,7 @@ import type { ProjectCheckResult } from '../../core/check.ts';
 import { parseSeverity, type Severity } from '../../core/finding.ts';
 import type { CliCommand, CliContext } from '../context.ts';
 import { projectChecks } from '../checks.ts';
-import { formatOption, VERSION } from '../main.ts';
-import { collect, dbOption, failing, failOnOption, ignoreFileOption, reportExpired, writeJson } from './audit.ts';
+import { cliMain, collect, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, reportExpired, writeJson } from './audit.ts';
 
 export const CHECK_JSON_VERSION = '1.0';
 
@@ -32,6 +31,7 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
     import('node:path'),
     import('node:fs/promises'),
   ]);
+  const { formatError, VERSION } = await cliMain();
   const dir = resolve(ctx.cwd, target ?? '.');
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) throw new AppError('ERR_INPUT_NOT_FOUND', `${target ?? '.'} is not a directory`, { file: target ?? '.', hint: 'nodesec check takes a project directory' });
@@ -114,7 +114,7 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
   } else {
     ctx.stdout.write(report.checkText(entries, { dir: target ?? '.', color: ctx.color, unused: unused.map((e) => e.id), expired: [] }));
   }
-  reportExpired(ctx, policy);
+  reportExpired(ctx, policy, formatError);
   ctx.exitCode = exit;
 }
 
@@ -132,7 +132,7 @@ export const check: CliCommand = {
       )
       .argument('[dir]', 'project directory', '.')
       .addOption(dbOption())
-      .addOption(formatOption())
+      .addOption(formatOpt())
       .addOption(failOnOption())
       .addOption(ignoreFileOption())
       .option('--offline', 'no network: upgrade advice from the advisory ranges only')

@@ -6,8 +6,7 @@ import { Option, type Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
 import { EXIT } from '../../core/exit-codes.ts';
 import type { CliCommand, CliContext } from '../context.ts';
-import { formatError, formatOption, VERSION } from '../main.ts';
-import { dbOption, failing, failOnOption, ignoreFileOption, openSource, reportExpired, resolveFailOn, writeJson } from './audit.ts';
+import { cliMain, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, openSource, reportExpired, resolveFailOn, writeJson } from './audit.ts';
 
 interface NodeFlags {
   version?: string;
@@ -28,6 +27,7 @@ async function action(ctx: CliContext, flags: NodeFlags): Promise<void> {
     import('../../audit/match.ts'),
     import('node:path'),
   ]);
+  const { formatError, VERSION } = await cliMain();
   const version = flags.version ?? ctx.runtime?.version;
   if (!version) throw new AppError('ERR_USAGE', 'cannot tell which Node.js to check', { hint: 'pass --version <v>, e.g. --version 20.11.1' });
   if (!parseVersion(version)) throw new AppError('ERR_USAGE', `--version "${version}" is not a Node.js version`, { hint: 'a release like 20.11.1 or v22.3.0' });
@@ -59,7 +59,7 @@ async function action(ctx: CliContext, flags: NodeFlags): Promise<void> {
   else if (flags.format === 'sarif') writeJson(ctx, report.nodeSarif(r, VERSION));
   else if (flags.format === 'markdown') ctx.stdout.write(report.nodeMarkdown(r, meta));
   else ctx.stdout.write(report.nodeText(r, meta, ctx.color));
-  reportExpired(ctx, policy);
+  reportExpired(ctx, policy, formatError);
   ctx.exitCode = exit;
 }
 
@@ -81,7 +81,7 @@ export const node: CliCommand = {
       .addOption(new Option('--platform <platform>', 'platform: linux, win32, darwin, aix, freebsd... or any (default: the running one)'))
       .option('--schedule <file|url>', 'release schedule, nodejs/Release schedule.json format (default: the copy in node-releases)')
       .addOption(dbOption())
-      .addOption(formatOption())
+      .addOption(formatOpt())
       .addOption(failOnOption())
       .addOption(ignoreFileOption())
       .addHelpText('after', `
