@@ -10,6 +10,7 @@ import { node } from './node.ts';
 import { dbCommand } from './db.ts';
 import { regexCommand } from './regex.ts';
 import { serveCommand } from './serve.ts';
+import { hubCommand } from './hub.ts';
 
 export const commands: readonly CliCommand[] = [
   check,
@@ -18,4 +19,5 @@ export const commands: readonly CliCommand[] = [
   regexCommand,
   dbCommand,
   serveCommand,
+  hubCommand,
 ];

@@ -1,0 +1,108 @@
+/** `nodesec hub` in-process against an embedded store in a temporary directory. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseExpiry } from '../../src/cli/commands/hub.ts';
+import { openStore } from '../../src/store/index.ts';
+import { runCli } from '../helpers/cli.ts';
+
+describe('nodesec hub', () => {
+  let dir: string;
+  let dataDir: string;
+  const env = () => ({ NO_COLOR: '1', USER: 'ops' });
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nodesec-hub-cli-'));
+    dataDir = join(dir, 'hub');
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('user add, token create (printed once), verify, list, revoke; all audited', async () => {
+    const add = await runCli(['hub', 'user', 'add', 'alice', '--role', 'triager,contributor', '--package', 'npm:left-pad', '--data-dir', dataDir], { env: env() });
+    assert.equal(add.exit, 0, add.stderr);
+    assert.match(add.stdout, /created user alice \(id 1, roles triager, contributor\)/);
+
+    const dup = await runCli(['hub', 'user', 'add', 'Alice', '--role', 'admin', '--data-dir', dataDir], { env: env() });
+    assert.equal(dup.exit, 2);
+    assert.match(dup.stderr, /error\[ERR_HUB_CONFLICT\]/);
+
+    const badRole = await runCli(['hub', 'user', 'add', 'bob', '--role', 'root', '--data-dir', dataDir], { env: env() });
+    assert.equal(badRole.exit, 2);
+    assert.match(badRole.stderr, /unknown role root/);
+
+    const created = await runCli(['hub', 'token', 'create', '--user', 'alice', '--scope', 'read', '--scope', 'review', '--expires', '90d', '--label', 'ci', '--data-dir', dataDir], { env: env(), now: () => new Date('2026-03-01T00:00:00Z') });
+    assert.equal(created.exit, 0, created.stderr);
+    const token = created.stdout.trim();
+    assert.match(token, /^nshub_\S+$/);
+    assert.match(created.stderr, /not shown again/);
+    assert.match(created.stderr, /expires 2026-05-30T00:00:00Z/);
+    const id = /token (tok_\S+) for alice/.exec(created.stderr)![1]!;
+
+    const tooMuch = await runCli(['hub', 'token', 'create', '--user', 'alice', '--scope', 'admin', '--data-dir', dataDir], { env: env() });
+    assert.equal(tooMuch.exit, 2);
+    assert.match(tooMuch.stderr, /cannot hold scope admin/);
+
+    const list = await runCli(['hub', 'token', 'list', '--format', 'json', '--data-dir', dataDir], { env: env() });
+    const tokens = JSON.parse(list.stdout) as { id: string; scopes: string[]; label: string }[];
+    assert.deepEqual(tokens.map((t) => [t.id, t.scopes, t.label]), [[id, ['read', 'review'], 'ci']]);
+    assert.ok(!list.stdout.includes(token.slice(10)), 'the secret is never listed');
+
+    // the token verifies against the same store
+    const now = () => new Date('2026-03-02T00:00:00Z');
+    let store = await openStore({ kind: 'embedded', dir: dataDir, now });
+    try {
+      assert.equal((await store.accounts.verifyToken(token))?.user.name, 'alice');
+    } finally {
+      await store.close();
+    }
+
+    const revoke = await runCli(['hub', 'token', 'revoke', id, '--data-dir', dataDir], { env: env() });
+    assert.equal(revoke.exit, 0, revoke.stderr);
+    assert.match(revoke.stdout, new RegExp(`token ${id} of alice revoked`));
+    const unknown = await runCli(['hub', 'token', 'revoke', 'tok_nope', '--data-dir', dataDir], { env: env() });
+    assert.equal(unknown.exit, 3);
+    assert.match(unknown.stderr, /ERR_HUB_NOT_FOUND/);
+
+    const users = await runCli(['hub', 'user', 'list', '--data-dir', dataDir], { env: env() });
+    assert.match(users.stdout, /^ID\s+NAME\s+ROLES\s+STATUS\s+PACKAGES$/m);
+    assert.match(users.stdout, /^1\s+alice\s+triager,contributor\s+active\s+npm:left-pad$/m);
+
+    store = await openStore({ kind: 'embedded', dir: dataDir, now });
+    try {
+      assert.equal(await store.accounts.verifyToken(token), undefined);
+    } finally {
+      await store.close();
+    }
+    const audit = await runCli(['hub', 'audit', '--format', 'json', '--data-dir', dataDir], { env: env() });
+    const entries = JSON.parse(audit.stdout) as { action: string; actor: { name: string } }[];
+    assert.deepEqual(entries.map((e) => e.action), ['token.revoke', 'token.create', 'user.package.add', 'user.create']);
+    assert.ok(entries.every((e) => e.actor.name === 'cli:ops'));
+  });
+
+  test('usage errors: both backends at once, bad --expires', async () => {
+    const both = await runCli(['hub', 'user', 'list', '--data-dir', dataDir, '--database-url', 'postgres://x@127.0.0.1/y'], { env: env() });
+    assert.equal(both.exit, 2);
+    assert.match(both.stderr, /not both/);
+    const r = await runCli(['hub', 'token', 'create', '--user', 'alice', '--scope', 'read', '--expires', 'soon', '--data-dir', dataDir], { env: env() });
+    assert.equal(r.exit, 2);
+    assert.match(r.stderr, /--expires takes a duration/);
+  });
+
+  test('an unreachable --database-url exits 5 with ERR_STORE_UNAVAILABLE', async () => {
+    const r = await runCli(['hub', 'user', 'list'], { env: { ...env(), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' } });
+    assert.equal(r.exit, 5);
+    assert.match(r.stderr, /error\[ERR_STORE_UNAVAILABLE\]/);
+  });
+
+  test('parseExpiry', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    assert.equal(parseExpiry('90d', now)?.toISOString(), '2026-04-01T00:00:00.000Z');
+    assert.equal(parseExpiry('12h', now)?.toISOString(), '2026-01-01T12:00:00.000Z');
+    assert.equal(parseExpiry('never', now), null);
+    assert.equal(parseExpiry('2027-01-31', now)?.toISOString(), '2027-01-31T00:00:00.000Z');
+    assert.throws(() => parseExpiry('0d', now), { code: 'ERR_USAGE' });
+  });
+});
