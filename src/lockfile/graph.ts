@@ -142,18 +142,18 @@ const GIT = /^(?:git\+|git:|github:|gitlab:|bitbucket:|gist:|ssh:\/\/git@|git@)|
 export function classifySource(spec: string | undefined): { reason: NotAuditableReason; spec: string } | undefined {
   if (!spec) return undefined;
   const c = spec.charCodeAt(0);
-  // fast path: plain versions and registry URLs
+  // fast paths: plain versions and registry tarball URLs (the vast majority)
   if (c >= 48 && c <= 57) return undefined;
+  if (c === 104 && (spec.startsWith('https://') || spec.startsWith('http://'))) {
+    if (spec.includes('/-/') && !spec.includes('codeload.github.com')) return undefined;
+    if (/^https?:\/\/(?:codeload\.)?github\.com\/|\.git(?:#|$)/.test(spec)) return { reason: 'git', spec };
+    return { reason: 'tarball', spec };
+  }
   if (spec.startsWith('file:')) return { reason: 'file', spec };
   if (spec.startsWith('link:')) return { reason: 'link', spec };
   if (spec.startsWith('workspace:')) return { reason: 'workspace', spec };
   if (spec.startsWith('portal:')) return { reason: 'link', spec };
   if (GIT.test(spec)) return { reason: 'git', spec };
-  if (spec.startsWith('https://') || spec.startsWith('http://')) {
-    if (spec.includes('/-/') && !spec.includes('codeload.github.com')) return undefined;
-    if (/^https?:\/\/(?:codeload\.)?github\.com\//.test(spec)) return { reason: 'git', spec };
-    return { reason: 'tarball', spec };
-  }
   if (spec.startsWith('npm:')) return undefined;
   if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('~')) return { reason: 'file', spec };
   return { reason: 'unknown-source', spec };

@@ -58,6 +58,21 @@ class Locations {
     return i;
   }
 
+  /** Record what is installed at `.../node_modules/<name>` and return that location's index. */
+  add(path: string, value: number): number {
+    const nm = path.lastIndexOf('node_modules/');
+    const p = this.loc(nm === 0 ? '' : path.slice(0, nm - 1));
+    (this.children[p] ??= new Map()).set(path.slice(nm + 13), value);
+    let i = this.index.get(path);
+    if (i === undefined) {
+      i = this.parent.length;
+      this.parent.push(p);
+      this.children.push(undefined);
+      this.index.set(path, i);
+    }
+    return i;
+  }
+
   /** Record what is installed at `.../node_modules/<name>`. */
   set(path: string, value: number): void {
     const nm = path.lastIndexOf('node_modules/');
@@ -184,8 +199,7 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
       key,
       line,
     });
-    locs.set(key, id);
-    nodes.push([locs.loc(key), e, { package: id }, false]);
+    nodes.push([locs.add(key, id), e, { package: id }, false]);
   }
   for (const [key, target] of links) {
     const hit = locs.folders.get(target);

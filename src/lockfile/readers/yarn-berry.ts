@@ -56,6 +56,18 @@ function classifyResolution(resolution: string): { workspace?: string; notAudita
   return { notAuditable: classifySource(ref) ?? { reason: 'unknown-source', spec: ref } };
 }
 
+/**
+ * Package names a resolutions key may apply to (`name`, `parent/name`, a `**` glob, scoped
+ * names, `name@range`): a superset is fine, it only gates the lookups.
+ */
+function resolutionTargets(key: string): string[] {
+  const k = key.startsWith('**/') ? key.slice(3) : key;
+  const parts = k.split('/');
+  const segs: string[] = [];
+  for (let i = 0; i < parts.length; i++) segs.push(parts[i]!.startsWith('@') && i + 1 < parts.length ? `${parts[i]}/${parts[++i]}` : parts[i]!);
+  return [splitAt(segs.at(-1) ?? k)[0], splitAt(k)[0]];
+}
+
 export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph {
   const raw = parseLockYaml(text, path);
   if (!isObject(raw) || !isObject(raw.__metadata)) throw parseError(path, 'a yarn berry lockfile must be a YAML mapping with __metadata', { line: 1, column: 1 });
@@ -121,14 +133,22 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
 
   // root resolutions (package.json): `name`, `**/name`, `parent/name`, `name@range`
   const root = project?.manifest('.');
-  const resolutions = isObject(root?.resolutions) ? root.resolutions : {};
-  const hasResolutions = Object.keys(resolutions).length > 0;
+  const resolutions = new Map<string, string>();
+  /** Names some resolution targets: the only dependencies worth the lookups. */
+  const resolved = new Set<string>();
+  if (isObject(root?.resolutions)) {
+    for (const [k, v] of Object.entries(root.resolutions)) {
+      if (typeof v !== 'string') continue;
+      resolutions.set(k, v);
+      for (const name of resolutionTargets(k)) resolved.add(name);
+    }
+  }
   const resolveRange = (parent: string | undefined, dep: string, range: string): string | undefined => {
-    if (!hasResolutions) return undefined;
+    if (!resolved.has(dep)) return undefined;
     const bare = range.startsWith('npm:') ? range.slice(4) : range;
-    return resolutions[`${dep}@${range}`] ?? resolutions[`${dep}@${bare}`]
-      ?? (parent !== undefined ? resolutions[`${parent}/${dep}`] : undefined)
-      ?? resolutions[`**/${dep}`] ?? resolutions[dep];
+    return resolutions.get(`${dep}@${range}`) ?? resolutions.get(`${dep}@${bare}`)
+      ?? (parent !== undefined ? resolutions.get(`${parent}/${dep}`) : undefined)
+      ?? resolutions.get(`**/${dep}`) ?? resolutions.get(dep);
   };
   const find = (dep: string, range: string): number | undefined => {
     const d = `${dep}@${range}`;
