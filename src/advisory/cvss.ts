@@ -116,3 +116,16 @@ export function advisorySeverity(rec: OsvRecord): { severity: Severity; score?: 
   if (typeof label === 'string' && LABELS[label.toUpperCase()]) return { severity: LABELS[label.toUpperCase()]! };
   return undefined;
 }
+
+/** The FIRST CVSS JSON object of a vector (as CVE JSON 5 `metrics[].cvssV3_1` etc. want it), or undefined. */
+export function cvssJson(vector: string): { key: 'cvssV2_0' | 'cvssV3_0' | 'cvssV3_1' | 'cvssV4_0'; value: Record<string, unknown> } | undefined {
+  const s = scoreCvss(vector);
+  if (!s) return undefined;
+  try {
+    const C = s.version === '2.0' ? Cvss2 : s.version === '3.0' ? Cvss3P0 : s.version === '3.1' ? Cvss3P1 : Cvss4P0;
+    const value = new C(vector).createJsonSchema() as unknown as Record<string, unknown>;
+    return { key: `cvssV${s.version.replace('.', '_')}` as 'cvssV2_0', value };
+  } catch {
+    return undefined;
+  }
+}

@@ -16,6 +16,7 @@ import { unzipSync } from 'fflate';
 import { AppError, isAppError, parseJson } from '../core/errors.ts';
 import type { AdvisorySourceMeta, OsvRecord, VexStatement } from '../core/osv.ts';
 import { nswgCoreToOsv, nswgDepsToVex, nswgNpmToOsv, type NswgKind } from './nswg.ts';
+import { fromExportOsv } from './export.ts';
 
 export type Warning = NonNullable<AdvisorySourceMeta['warnings']>[number];
 
@@ -173,7 +174,7 @@ export function asOsvRecord(value: unknown, file: string, pointer = ''): OsvReco
   if (v.affected !== undefined && v.affected !== null && !Array.isArray(v.affected)) {
     throw new AppError('ERR_ADVISORY_INVALID', '"affected" must be an array', { file, pointer: `${pointer}/affected` });
   }
-  return v as unknown as OsvRecord;
+  return fromExportOsv(v as unknown as OsvRecord);
 }
 
 /** One OSV JSON document: a record, or an array of records (an OSV API `vulns` list too). */

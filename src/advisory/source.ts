@@ -15,13 +15,15 @@ import { homedir } from 'node:os';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError, isAppError, parseJson } from '../core/errors.ts';
-import type { AdvisorySource } from '../core/osv.ts';
+import type { AdvisorySource, OsvRecord, VexStatement } from '../core/osv.ts';
 import { MemorySource } from './memory.ts';
 import {
   MAX_ARCHIVE_BYTES,
   NSWG_KINDS,
+  convertNswg,
   fromNswgIndexes,
   guessNswgKind,
+  warningOf,
   nswgVulnDir,
   osvRecordsOf,
   readNswgDir,
@@ -93,11 +95,24 @@ function isZip(bytes: Uint8Array): boolean {
 /** A JSON document that may be OSV, a WG index.json or a single WG record. */
 function loadJsonDocument(value: unknown, location: string, kindHint?: NswgKind): Loaded {
   if (value && typeof value === 'object' && !Array.isArray(value) && !('id' in value && 'modified' in value)) {
-    const first = Object.values(value)[0];
-    const kind = kindHint ?? guessNswgKind(first);
-    if (kind && kind !== 'osv' && Object.keys(value).every((k) => /^\d+$/.test(k))) {
-      const l = fromNswgIndexes({ [kind]: value }, location.replace(/\/(core|npm|deps)\/index\.json$/, ''));
-      return { ...l, location };
+    const keys = Object.keys(value);
+    if (keys.length > 0 && keys.every((k) => /^\d+$/.test(k))) {
+      // a WG index.json: { "<id>": record }
+      const kind = kindHint ?? guessNswgKind(Object.values(value)[0]);
+      if (kind && kind !== 'osv') return { ...fromNswgIndexes({ [kind]: value }, location.replace(/\/(core|npm|deps)\/index\.json$/, '')), location };
+    }
+    // one WG record file: its name is its id
+    const kind = kindHint ?? guessNswgKind(value);
+    if (kind && kind !== 'osv') {
+      const out: Loaded = { kind: 'nswg-file', location, records: [], vex: [], warnings: [] };
+      try {
+        const rec = convertNswg(kind, value, basename(location, '.json'), location);
+        if (kind === 'deps') out.vex.push(rec as VexStatement);
+        else out.records.push(rec as OsvRecord);
+      } catch (err) {
+        out.warnings.push(warningOf(err, location));
+      }
+      return out;
     }
   }
   const out: Loaded = { kind: 'osv-json', location, records: [], vex: [], warnings: [] };

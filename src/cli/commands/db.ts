@@ -157,9 +157,233 @@ read (that index is not written), 2 usage, 3 the directory is not a WG vuln dir.
 };
 
 // ---------------------------------------------------------------------------------------------
+// db export
+
+interface ExportFlags {
+  from: string;
+  format: 'osv' | 'nswg' | 'openvex' | 'cve5';
+  out: string;
+  idPrefix: string;
+  author?: string;
+  cnaOrgId?: string;
+  cnaShortName?: string;
+}
+
+const exportCmd: DbSubcommand = (db, ctx) => {
+  db.command('export')
+    .description('Convert an advisory source to OSV files (+ all.zip), the WG layout, an OpenVEX document or CVE JSON 5 records')
+    .requiredOption('--from <source>', 'a snapshot, the WG vuln/ dir, an OSV dir or zip, or a URL')
+    .addOption(new Option('--format <format>', 'what to write').choices(['osv', 'nswg', 'openvex', 'cve5']).makeOptionMandatory())
+    .requiredOption('-o, --out <path>', 'output directory (osv, nswg, cve5) or file (openvex)')
+    .option('--id-prefix <prefix>', 'osv: prefix for ids without a registered OSV prefix', 'x_')
+    .option('--author <name>', 'openvex: document author', 'Node.js Security WG')
+    .option('--cna-org-id <uuid>', 'cve5: the CNA organisation UUID (assignerOrgId)')
+    .option('--cna-short-name <name>', 'cve5: the CNA short name')
+    .addHelpText('after', `
+Formats:
+  osv      one <id>.json per advisory, valid against the OSV 1.7 schema, and all.zip of them
+           (like osv.dev's per-ecosystem exports). WG ids are not a registered OSV prefix:
+           they become x_NSWG-ECO-1 (see --id-prefix) and stay as aliases.
+  nswg     the WG layout: core/, npm/, deps/ with <n>.json and index.json.
+  openvex  one OpenVEX 0.2.0 document about Node.js: fixed, affected (per release line) and
+           not_affected statements. npm advisories are about other products and are left out.
+  cve5     one CVE JSON 5.1 record per CVE id (advisories without a CVE have none).
+
+Examples:
+  $ nodesec db export --from vuln/ --format osv --out osv/
+  $ nodesec db export --from vuln/ --format openvex --out node.openvex.json
+  $ nodesec db export --from osv/all.zip --format nswg --out roundtrip/
+
+Exit codes: 0 written, 3 the source cannot be read. Invalid inputs are skipped with a
+message on stderr.`)
+    .action(async (flags: ExportFlags) => {
+      const { resolve, join } = await import('node:path');
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      const { loadAdvisories } = await import('../../advisory/source.ts');
+      const exp = await import('../../advisory/export.ts');
+      const { writeFileAtomic } = await import('../../advisory/snapshot.ts');
+      const { formatIndex } = await import('../../advisory/indexgen.ts');
+      const loaded = await loadAdvisories(flags.from, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal });
+      const records = 'byId' in loaded ? [...loaded.all()] : loaded.records;
+      const vex = 'byId' in loaded ? (loaded.vexStatements?.() ?? []) : loaded.vex;
+      if (!('byId' in loaded)) printWarnings(ctx, loaded.warnings);
+      const out = resolve(ctx.cwd, flags.out);
+      let written = 0;
+      let note = '';
+      if (flags.format === 'osv') {
+        const { zipSync } = await import('fflate');
+        const { validateOsv } = await import('../../advisory/validate.ts');
+        await mkdir(out, { recursive: true });
+        const zip: Record<string, Uint8Array> = {};
+        let invalid = 0;
+        for (const r of records) {
+          const rec = exp.toExportOsv(r, { idPrefix: flags.idPrefix });
+          const name = exp.idFileName(rec.id);
+          const problems = validateOsv(rec, name);
+          if (problems.length) {
+            invalid++;
+            printWarnings(ctx, problems.map((p) => ({ file: name, ...(p.pointer !== undefined && { pointer: p.pointer }), message: `not exported: ${p.message}` })));
+            continue;
+          }
+          const bytes = Buffer.from(`${JSON.stringify(rec, null, 2)}\n`);
+          await writeFile(join(out, name), bytes);
+          zip[name] = bytes;
+          written++;
+        }
+        await writeFileAtomic(join(out, 'all.zip'), zipSync(zip, { level: 6 }));
+        note = `${written} OSV records and all.zip in ${flags.out}${invalid ? ` (${invalid} invalid, not exported)` : ''}`;
+        if (invalid) ctx.exitCode = EXIT.FINDINGS;
+      } else if (flags.format === 'nswg') {
+        const { files, skipped } = exp.toNswgFiles(records, vex);
+        const indexes: Record<string, Record<string, unknown>> = { core: {}, npm: {}, deps: {} };
+        for (const f of files) {
+          await mkdir(join(out, f.kind), { recursive: true });
+          await writeFile(join(out, f.kind, `${f.id}.json`), `${JSON.stringify(f.record, null, 2)}\n`);
+          indexes[f.kind]![f.id] = f.record;
+          written++;
+        }
+        for (const kind of ['core', 'npm', 'deps'] as const) {
+          if (Object.keys(indexes[kind]!).length) await writeFileAtomic(join(out, kind, 'index.json'), formatIndex(kind, indexes[kind]!));
+        }
+        note = `${written} WG records in ${flags.out}${skipped.length ? ` (${skipped.length} not from the WG, skipped: the WG layout has no place for them)` : ''}`;
+      } else if (flags.format === 'openvex') {
+        const doc = exp.toOpenVex(records, vex, { now: ctx.now(), ...(flags.author && { author: flags.author }) });
+        await writeFileAtomic(out, `${JSON.stringify(doc, null, 2)}\n`);
+        written = (doc.statements as unknown[]).length;
+        note = `${written} OpenVEX statements in ${flags.out}`;
+      } else {
+        await mkdir(out, { recursive: true });
+        let without = 0;
+        for (const r of records) {
+          const recs = exp.toCve5(r, { ...(flags.cnaOrgId && { orgId: flags.cnaOrgId }), ...(flags.cnaShortName && { shortName: flags.cnaShortName }) });
+          if (!recs.length) without++;
+          for (const c of recs) {
+            const id = (c.cveMetadata as { cveId: string }).cveId;
+            await writeFile(join(out, `${id}.json`), `${JSON.stringify(c, null, 2)}\n`);
+            written++;
+          }
+        }
+        note = `${written} CVE records in ${flags.out}${without ? ` (${without} advisories without a CVE id have none)` : ''}`;
+        if (!flags.cnaOrgId) note += '; assignerOrgId is a placeholder: pass --cna-org-id';
+      }
+      ctx.stdout.write(`${note}\n`);
+    });
+};
+
+// ---------------------------------------------------------------------------------------------
+// db build / sync / info
+
+function describeBuild(r: { header: { records: number; vexStatements: number; builtAt: string; newestModified?: string; sha256: string }; bytes: number }, out: string): string {
+  return `wrote ${out}: ${r.header.records} advisories, ${r.header.vexStatements} VEX statements, ${(r.bytes / 1048576).toFixed(1)} MiB, newest record ${r.header.newestModified ?? 'n/a'}, sha256 ${r.header.sha256.slice(0, 16)}…\n`;
+}
+
+const build: DbSubcommand = (db, ctx) => {
+  db.command('build')
+    .description('Build an advisory snapshot file from one or more sources')
+    .requiredOption('--from <source>', 'a WG vuln/ dir or its raw base URL, an OSV dir, zip or URL, a snapshot (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-o, --out <file>', 'snapshot file to write (default: the snapshot in the cache dir)')
+    .addHelpText('after', `
+The snapshot is one versioned file: source metadata and freshness, a sha256 of the body, a
+package index and the records. It is written to a temporary file and renamed into place.
+
+Examples:
+  $ nodesec db build --from vuln/ --out advisories.snapshot
+  $ nodesec db build --from vuln/ --from osv/npm-all.zip     into the cache dir
+
+Exit codes: 0 written, 3 a source cannot be read (nothing is written), 4 a URL is unreachable.`)
+    .action(async (flags: { from: string[]; out?: string }) => {
+      const { resolve } = await import('node:path');
+      const { buildSnapshotFile } = await import('../../advisory/build.ts');
+      const { defaultSnapshotPath } = await import('../../advisory/source.ts');
+      const out = flags.out ? resolve(ctx.cwd, flags.out) : defaultSnapshotPath({ env: ctx.env });
+      const r = await buildSnapshotFile(flags.from, out, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal, now: ctx.now(), progress: ctx.progress });
+      printWarnings(ctx, r.warnings);
+      ctx.stdout.write(describeBuild(r, flags.out ?? out));
+    });
+};
+
+const sync: DbSubcommand = (db, ctx) => {
+  db.command('sync')
+    .description('Refresh the offline advisory snapshot in the cache dir from the WG database and OSV')
+    .option('--from <source>', 'instead of the defaults (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--no-osv', "skip OSV's npm export (WG data only)")
+    .option('-o, --out <file>', 'snapshot file (default: the snapshot in the cache dir)')
+    .option('--max-age <hours>', 'do nothing when the snapshot is younger than this')
+    .addHelpText('after', `
+Default sources (each overridable by environment):
+  NODESEC_NSWG_URL  https://raw.githubusercontent.com/nodejs/security-wg/main/vuln/  (the WG's index.json files)
+  NODESEC_OSV_URL   https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip  (OSV's npm export)
+Cache dir: NODESEC_CACHE_DIR, else $XDG_CACHE_HOME/nodesec, else ~/.cache/nodesec.
+
+Examples:
+  $ nodesec db sync                       refresh everything
+  $ nodesec db sync --no-osv --max-age 24 WG data only, at most once a day
+
+Exit codes: 0 refreshed or fresh enough, 3 a source cannot be read, 4 upstream unreachable;
+the existing snapshot is left as it was on any failure.`)
+    .action(async (flags: { from?: string[]; osv: boolean; out?: string; maxAge?: string }) => {
+      const { resolve } = await import('node:path');
+      const { readFile } = await import('node:fs/promises');
+      const { buildSnapshotFile, syncSources } = await import('../../advisory/build.ts');
+      const { defaultSnapshotPath } = await import('../../advisory/source.ts');
+      const { readSnapshotHeader } = await import('../../advisory/snapshot.ts');
+      const out = flags.out ? resolve(ctx.cwd, flags.out) : defaultSnapshotPath({ env: ctx.env });
+      if (flags.maxAge !== undefined) {
+        const hours = Number(flags.maxAge);
+        if (!Number.isFinite(hours) || hours < 0) throw new AppError('ERR_USAGE', `--max-age must be a number of hours, got "${flags.maxAge}"`);
+        const current = await readFile(out).catch(() => undefined);
+        if (current) {
+          try {
+            const { header } = readSnapshotHeader(current, out);
+            const age = (ctx.now().getTime() - new Date(header.builtAt).getTime()) / 3_600_000;
+            if (age >= 0 && age < hours) {
+              ctx.stdout.write(`snapshot is ${age.toFixed(1)} h old (max ${hours} h): up to date\n`);
+              return;
+            }
+          } catch {
+            // unreadable: rebuild it
+          }
+        }
+      }
+      const sources = flags.from?.length ? flags.from : syncSources(ctx.env, { osv: flags.osv });
+      const r = await buildSnapshotFile(sources, out, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal, now: ctx.now(), progress: ctx.progress });
+      printWarnings(ctx, r.warnings);
+      ctx.stdout.write(describeBuild(r, flags.out ?? out));
+    });
+};
+
+const info: DbSubcommand = (db, ctx) => {
+  db.command('info')
+    .description('Show a snapshot: where it came from, how fresh it is, and whether it passes its integrity check')
+    .argument('[file]', 'snapshot file (default: the snapshot in the cache dir)')
+    .addOption(formatOption(['text', 'json']))
+    .addHelpText('after', `
+Examples:
+  $ nodesec db info
+  $ nodesec db info --format json advisories.snapshot
+
+Exit codes: 0 ok, 3 missing, corrupt or of an unsupported version.`)
+    .action(async (file: string | undefined, flags: { format: 'text' | 'json' }) => {
+      const { resolve } = await import('node:path');
+      const { defaultSnapshotPath } = await import('../../advisory/source.ts');
+      const { loadSnapshot } = await import('../../advisory/snapshot.ts');
+      const path = file ? resolve(ctx.cwd, file) : defaultSnapshotPath({ env: ctx.env });
+      const snap = await loadSnapshot(path);
+      const h = snap.header;
+      const ageHours = (ctx.now().getTime() - new Date(h.builtAt).getTime()) / 3_600_000;
+      if (flags.format === 'json') {
+        writeJson(ctx, { file: file ?? path, ...h, ageHours: Math.round(ageHours * 10) / 10, integrity: 'ok' });
+        return;
+      }
+      ctx.stdout.write(`${file ?? path}\n  format version ${h.version}, integrity ok (sha256 ${h.sha256})\n  built ${h.builtAt} (${ageHours.toFixed(1)} h ago), newest record ${h.newestModified ?? 'n/a'}\n  ${h.records} advisories, ${h.vexStatements} VEX statements\n`);
+      for (const s of h.sources) ctx.stdout.write(`  source ${s.kind} ${s.location}: ${s.records} records${s.fetchedAt ? `, fetched ${s.fetchedAt}` : ''}\n`);
+    });
+};
+
+// ---------------------------------------------------------------------------------------------
 
 /** Every `db` subcommand, in `--help` order. Append new ones here. */
-export const dbSubcommands: DbSubcommand[] = [validate, index, dbPush];
+export const dbSubcommands: DbSubcommand[] = [validate, index, exportCmd, build, sync, info, dbPush];
 
 export const dbCommand: CliCommand = {
   name: 'db',
