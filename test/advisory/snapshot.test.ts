@@ -38,7 +38,7 @@ test('a snapshot answers by package, id and alias, carries VEX and source metada
 test('integrity: a flipped byte, a truncated file, another format version and a foreign file are refused with codes', () => {
   const bytes = encodeSnapshot({ records: [rec('A-1', 'x')], sources: [], builtAt: new Date() });
   const flipped = Buffer.from(bytes);
-  flipped[flipped.length - 5] ^= 1;
+  flipped.writeUInt8(flipped.readUInt8(flipped.length - 5) ^ 1, flipped.length - 5);
   const cases: [Buffer, string][] = [
     [flipped, 'ERR_SNAPSHOT_CORRUPT'],
     [bytes.subarray(0, bytes.length - 10), 'ERR_SNAPSHOT_CORRUPT'],
