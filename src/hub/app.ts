@@ -9,7 +9,7 @@
  * error becomes an RFC 9457 problem body (problem.ts).
  */
 import { createHash } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -83,9 +83,35 @@ declare module 'fastify' {
   }
 }
 
-function tokenKey(auth: string | undefined): string | undefined {
-  if (!auth || !/^Bearer\s+\S+$/i.test(auth)) return undefined;
-  return createHash('sha256').update(auth.replace(/^Bearer\s+/i, '')).digest('base64url').slice(0, 22);
+/**
+ * Rate-limit buckets: a request with a token that verifies counts against that token's
+ * (larger) budget; anything else, invented tokens included, against its address. Verification
+ * results are remembered for a short while (by token hash) so that the limiter does not cost
+ * a store query per request; authorization itself still verifies every request.
+ */
+function bucketKeys(store: Store | undefined): (req: FastifyRequest) => Promise<string> {
+  const known = new Map<string, { key: string | null; until: number }>();
+  const TTL = 30_000;
+  return async (req) => {
+    const m = /^Bearer\s+(\S{1,512})$/i.exec(req.headers.authorization ?? '');
+    if (!m || !store) return `a:${req.ip}`;
+    const hash = createHash('sha256').update(m[1]!).digest('base64url');
+    const now = Date.now();
+    let hit = known.get(hash);
+    if (!hit || hit.until < now) {
+      let key: string | null = null;
+      try {
+        const p = await store.accounts.verifyToken(m[1]!);
+        if (p) key = `t:${p.token.id}`;
+      } catch {
+        // store away: fall back to the address
+      }
+      hit = { key, until: now + TTL };
+      if (known.size > 10_000) known.clear();
+      known.set(hash, hit);
+    }
+    return hit.key ?? `a:${req.ip}`;
+  };
 }
 
 export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
@@ -133,10 +159,7 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
     await app.register(rateLimit, {
       global: true,
       timeWindow: rl.windowMs,
-      keyGenerator: (req) => {
-        const t = tokenKey(req.headers.authorization);
-        return t ? `t:${t}` : `a:${req.ip}`;
-      },
+      keyGenerator: bucketKeys(deps.store),
       max: (_req, key) => (key.startsWith('t:') ? rl.authenticated : rl.anonymous),
       errorResponseBuilder: (req, ctx) => Object.assign(
         new AppError('ERR_HUB_RATE_LIMITED', `rate limit of ${ctx.max} requests per ${ctx.after} exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`),

@@ -151,10 +151,8 @@ test('hardening: security headers, no CORS unless configured, rate limits per ad
   assert.ok(limited.headers['retry-after']);
   // another address has its own budget
   assert.equal((await app.inject({ ...q, remoteAddress: '10.0.0.9' })).statusCode, 200);
-  // a token has its own, larger budget (the limit applies before authentication)
-  const tokenCodes: number[] = [];
-  for (let i = 0; i < 6; i++) tokenCodes.push((await app.inject({ ...q, headers: { authorization: 'Bearer nshub_a_b' } })).statusCode);
-  assert.deepEqual(tokenCodes, [200, 200, 200, 200, 200, 429]);
+  // an invented token does not buy a fresh budget: it counts against the address
+  assert.equal((await app.inject({ ...q, headers: { authorization: 'Bearer nshub_invented_token' } })).statusCode, 429);
   // health checks are never limited
   assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
   await app.close();

@@ -177,4 +177,50 @@ describe('hub on an embedded store', () => {
     const node = unzipSync(new Uint8Array((await app.inject({ url: '/v1/export/Node.js/all.zip' })).rawPayload));
     assert.deepEqual(Object.keys(node), ['HUB-2021-0003.json']);
   });
+
+  test('rate limits: a valid token has its own budget, invented tokens share the address budget', async () => {
+    const limited = await buildHub({ store, config: { rateLimit: { anonymous: 2, authenticated: 4, windowMs: 60_000 }, cachePollMs: 0 } });
+    try {
+      const q = { method: 'POST' as const, url: '/v1/query', payload: { package: { name: 'lodash', ecosystem: 'npm' } } };
+      const codes = async (headers: Record<string, string>, n: number) => {
+        const out: number[] = [];
+        for (let i = 0; i < n; i++) out.push((await limited.inject({ ...q, headers })).statusCode);
+        return out;
+      };
+      assert.deepEqual(await codes({}, 2), [200, 200]);
+      assert.deepEqual(await codes({ authorization: `Bearer nshub_made_up${Math.random()}` }, 1), [429]);
+      assert.deepEqual(await codes(as('alice'), 5), [200, 200, 200, 200, 429]);
+      assert.deepEqual(await codes(as('tess'), 1), [200]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('fuzz with valid tokens: hostile bodies on authenticated routes are 4xx problems, never 5xx', { timeout: 60_000 }, async () => {
+    const bodies: unknown[] = [
+      {}, { record: null }, { records: [] }, { records: [{}] }, { record: { id: '' } }, { record: { id: 'NSWG-ECO-1' } },
+      { record: { modified: 'yesterday' } }, { record: { affected: [{ package: { ecosystem: 'npm' } }] } },
+      { record: { affected: [{ ranges: [{ type: 'SEMVER', events: [] }] }] } },
+      { record: { affected: [{ ranges: [{ type: 'SEMVER', events: [{ introduced: '0', fixed: '1' }] }] }] } },
+      { record: { severity: [{ type: 'CVSS_V3', score: 'not a vector' }] } },
+      { record: { summary: 'x' }, embargo_until: 'soon' }, { record: { summary: 'x' }, embargo_until: '1970-01-01T00:00:00Z' },
+      { records: Array(1001).fill({ summary: 'x' }) }, { decision: 'maybe' }, { reason: '' }, { reason: 'x'.repeat(20_000) },
+      { records: [{ id: 'A', modified: '2024-01-01T00:00:00Z', aliases: ['A'] }] }, { records: [{ id: 'B', modified: '2024-13-45T99:00:00Z' }] },
+    ];
+    const routes: [string, string][] = [
+      ['POST', '/api/v1/submissions'], ['PUT', '/api/v1/submissions/1'], ['POST', '/api/v1/submissions/1/submit'],
+      ['POST', '/api/v1/submissions/1/reviews'], ['POST', '/api/v1/submissions/1/publish'], ['POST', '/api/v1/submissions/1/reject'],
+      ['POST', '/api/v1/submissions/999999/reviews'], ['POST', '/api/v1/vulns/NSWG-NOPE-1/withdraw'], ['POST', '/api/v1/import'],
+      ['GET', '/api/v1/audit?before=99999999999999999'], ['GET', '/api/v1/submissions?before=9999999999&limit=999'],
+    ];
+    for (const who of ['alice', 'tess', 'ada']) {
+      for (const [method, url] of routes) {
+        for (const body of method === 'GET' ? [undefined] : bodies) {
+          const res = await app.inject({ method: method as 'POST', url, headers: as(who), ...(body !== undefined && { payload: body as object }) });
+          assert.ok(res.statusCode < 500, `${who} ${method} ${url} ${JSON.stringify(body)?.slice(0, 100)} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+          if (res.statusCode >= 400) problemOf(res);
+        }
+      }
+    }
+  });
 });

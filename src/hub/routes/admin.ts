@@ -100,7 +100,7 @@ export default async function adminRoutes(app: FastifyInstance): Promise<void> {
         properties: {
           target: { type: 'string', maxLength: 256 },
           action: { type: 'string', maxLength: 64 },
-          actor: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' },
+          actor: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
           before: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' },
           limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' },
         },

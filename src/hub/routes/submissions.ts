@@ -69,7 +69,7 @@ export function submissionDto(s: Submission) {
 /** A proposed record: the OSV schema, but `id` and `modified` may be left to the hub. */
 const ProposedRecord = { $ref: 'OsvProposal#' } as const;
 
-const IdParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } } } as const;
+const IdParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } } } as const;
 const problems = { 400: { $ref: 'Problem#' }, 401: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' }, 404: { $ref: 'Problem#' }, 409: { $ref: 'Problem#' }, 413: { $ref: 'Problem#' }, 415: { $ref: 'Problem#' }, 429: { $ref: 'Problem#' }, 503: { $ref: 'Problem#' } } as const;
 const one = { 200: { $ref: 'Submission#' }, ...problems } as const;
 
@@ -137,7 +137,7 @@ export default async function submissionRoutes(app: FastifyInstance): Promise<vo
         additionalProperties: false,
         properties: {
           status: { type: 'string', enum: ['draft', 'in-review', 'published', 'rejected'] },
-          before: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' },
+          before: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
           limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' },
         },
       },
