@@ -187,7 +187,19 @@ function foldTable(unicode: boolean): FoldTable {
     list.push(c);
   }
   const entries: [number, number[]][] = [];
-  for (const list of byCanon.values()) if (list.length > 1) for (const c of list) entries.push([c, list]);
+  for (const group of byCanon.values()) {
+    if (group.length < 2) continue;
+    let list = group;
+    if (unicode) {
+      // lower(upper(c)) over-groups a few characters (dotless i joins i): keep only members V8
+      // itself treats as equal under /iu
+      const rep = group.includes(canon(group[0]!)) ? canon(group[0]!) : group[0]!;
+      const re = new RegExp(`^\\u{${rep.toString(16)}}$`, 'iu');
+      list = group.filter((c) => re.test(String.fromCodePoint(c)));
+      if (list.length < 2) continue;
+    }
+    for (const c of list) entries.push([c, list]);
+  }
   entries.sort((a, b) => a[0] - b[0]);
   const table = { points: Int32Array.from(entries.map((e) => e[0])), classes: entries.map((e) => e[1]) };
   foldTables.set(unicode, table);
