@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ default: (args: string[]) => Promi
   // name: () => import('./name.ts'),
   hub: () => import('./hub.ts'),
   lockfile: () => import('./lockfile.ts'),
+  store: () => import('./store.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

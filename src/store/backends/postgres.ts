@@ -95,6 +95,10 @@ export async function openPostgres(options: PostgresDriverOptions): Promise<Driv
         throw wrapError(err, url);
       }
       let broken: unknown;
+      // A connection dying while checked out emits 'error' on the client; without a listener
+      // that is an uncaught exception. The failing query rejects anyway.
+      const onError = (err: Error) => void (broken = err);
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn(queryable(client, url));
@@ -109,6 +113,7 @@ export async function openPostgres(options: PostgresDriverOptions): Promise<Driv
         throw wrapError(err, url);
       } finally {
         // a client whose connection failed must not go back to the pool
+        client.off('error', onError);
         client.release(broken instanceof Error ? broken : undefined);
       }
     },
