@@ -67,7 +67,7 @@ test('kill -9 mid-ingest loses no acknowledged record and leaves no half-written
     const committed = acked.length + (partial.rows[0]!.n === size ? 1 : 0);
     assert.equal(total.rows[0]!.n, committed * size);
     // derived tables agree
-    const checks = await store.driver.query<Record<string, number>>(`select
+    const checks = await store.driver.query<{ vulns_without_source: number; sources_without_id: number; vulns_without_package: number; vulns: number; inserts: number; merges: number }>(`select
       (select count(*)::int from vulns v where not exists (select 1 from vuln_sources s where s.vuln_key = v.key)) as vulns_without_source,
       (select count(*)::int from vuln_sources s where not exists (select 1 from vuln_ids i where i.id = s.id and i.vuln_key = s.vuln_key)) as sources_without_id,
       (select count(*)::int from vulns v where not exists (select 1 from vuln_affected a where a.vuln_key = v.key)) as vulns_without_package,
