@@ -7,10 +7,12 @@
 import type { ProjectCheck } from '../core/check.ts';
 import { auditCheck, nodeCheck, runtimeConfigCheck } from '../audit/checks.ts';
 import { regexCheck } from '../redos/check.ts';
+import { scorecardCheck } from '../scorecard/project-check.ts';
 
 export const projectChecks: readonly ProjectCheck[] = [
   auditCheck,
   nodeCheck,
   runtimeConfigCheck,
   regexCheck,
+  scorecardCheck,
 ];

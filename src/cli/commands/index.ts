@@ -9,6 +9,7 @@ import { check } from './check.ts';
 import { node } from './node.ts';
 import { dbCommand } from './db.ts';
 import { regexCommand } from './regex.ts';
+import { scorecardCommand } from './scorecard.ts';
 import { serveCommand } from './serve.ts';
 import { hubCommand } from './hub.ts';
 
@@ -17,6 +18,7 @@ export const commands: readonly CliCommand[] = [
   audit,
   node,
   regexCommand,
+  scorecardCommand,
   dbCommand,
   serveCommand,
   hubCommand,
