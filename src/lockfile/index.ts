@@ -11,7 +11,7 @@
 import { globSync, readFileSync } from 'node:fs';
 import { opendir, stat, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AppError } from '../core/errors.ts';
+import { AppError, isAppError } from '../core/errors.ts';
 import type { LockGraph } from '../core/lockgraph.ts';
 import { findMismatches } from './mismatch.ts';
 import { readers } from './registry.ts';
@@ -84,7 +84,18 @@ export async function readLockfile(path: string, opts: ReadOptions = {}): Promis
     });
   }
   const project = opts.noManifests ? undefined : projectFiles(dirname(path));
-  const graph = await reader.read({ path, text, ...(project && { project }) });
+  let graph: LockGraph;
+  try {
+    graph = await reader.read({ path, text, ...(project && { project }) });
+  } catch (err) {
+    if (isAppError(err)) throw err;
+    // a bug, or an input pathological enough to exhaust the stack: say which file
+    throw new AppError(err instanceof RangeError ? 'ERR_LOCKFILE_PARSE' : 'ERR_INTERNAL', `${path}: ${reader.id} failed: ${err instanceof Error ? err.message : String(err)}`, {
+      file: path,
+      cause: err,
+      hint: err instanceof RangeError ? 'the lockfile is nested too deeply to read' : 'please report this with the lockfile',
+    });
+  }
   if (project) checkManifests(graph, project, path, opts.mismatch ?? 'error');
   return graph;
 }

@@ -65,43 +65,72 @@ export function dependencyPaths(graph: LockGraph, packageId: number, cap = 10): 
     return imp.name ? (imp.version ? `${imp.name}@${imp.version}` : imp.name) : imp.path;
   };
 
-  // enumerate up to cap, depth-first towards the importers, skipping unreachable parents
+  // enumerate up to cap, depth-first towards the importers, skipping unreachable parents;
+  // an explicit stack, so a very deep graph cannot overflow the call stack
   const paths: string[][] = [];
   const onPath = new Uint8Array(graph.packages.length);
   const chain: number[] = [];
-  const enumerate = (id: number): void => {
-    if (paths.length >= cap) return;
-    onPath[id] = 1;
-    chain.push(id);
+  const next: number[] = []; // per chain level: index of the next parent to try
+  const emit = (id: number): void => {
     for (const r of roots[id]!) {
-      if (paths.length >= cap) break;
+      if (paths.length >= cap) return;
       paths.push([importerLabel(r), ...chain.toReversed().map(label)]);
     }
-    for (const p of parents[id]!) {
-      if (paths.length >= cap) break;
-      if (!onPath[p] && depth[p] !== -1) enumerate(p);
-    }
-    chain.pop();
-    onPath[id] = 0;
   };
-  if (cap > 0) enumerate(packageId);
+  if (cap > 0) {
+    chain.push(packageId);
+    next.push(0);
+    onPath[packageId] = 1;
+    emit(packageId);
+    while (chain.length && paths.length < cap) {
+      const top = chain.length - 1;
+      const id = chain[top]!;
+      const ps = parents[id]!;
+      let k = next[top]!;
+      while (k < ps.length && (onPath[ps[k]!] || depth[ps[k]!] === -1)) k++;
+      if (k >= ps.length) {
+        onPath[id] = 0;
+        chain.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = k + 1;
+      const p = ps[k]!;
+      onPath[p] = 1;
+      chain.push(p);
+      next.push(0);
+      emit(p);
+    }
+  }
 
-  // count: paths(id) = direct importer edges + sum over parents, cycles cut
-  const memo = new Map<number, number>();
-  const active = new Uint8Array(graph.packages.length);
-  const count = (id: number): number => {
-    const m = memo.get(id);
-    if (m !== undefined) return m;
-    active[id] = 1;
-    let total = roots[id]!.length;
-    for (const p of parents[id]!) {
-      if (active[p] || depth[p] === -1) continue;
-      total = Math.min(Number.MAX_SAFE_INTEGER, total + count(p));
+  // count: paths(id) = direct importer edges + sum over parents, cycles cut; iterative
+  // post-order with memoisation, so linear in the graph size
+  let total = paths.length;
+  if (paths.length >= cap) {
+    const memo = new Map<number, number>();
+    const active = new Uint8Array(graph.packages.length);
+    const stack: number[] = [packageId];
+    while (stack.length) {
+      const id = stack[stack.length - 1]!;
+      if (memo.has(id)) {
+        stack.pop();
+        continue;
+      }
+      if (!active[id]) {
+        active[id] = 1;
+        for (const p of parents[id]!) if (!active[p] && !memo.has(p) && depth[p] !== -1) stack.push(p);
+        continue;
+      }
+      let sum = roots[id]!.length;
+      for (const p of parents[id]!) {
+        const m = memo.get(p);
+        if (m !== undefined) sum = Math.min(Number.MAX_SAFE_INTEGER, sum + m);
+      }
+      memo.set(id, sum);
+      active[id] = 0;
+      stack.pop();
     }
-    active[id] = 0;
-    memo.set(id, total);
-    return total;
-  };
-  const total = paths.length < cap ? paths.length : Math.max(paths.length, count(packageId));
+    total = Math.max(paths.length, memo.get(packageId) ?? 0);
+  }
   return { paths, total };
 }

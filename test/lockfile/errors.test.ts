@@ -66,6 +66,39 @@ describe('size cap', () => {
   });
 });
 
+describe('hostile shapes stay bounded', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nodesec-deep-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('a v1 lockfile nested 2000 deep is ERR_LOCKFILE_PARSE, not a stack overflow', async () => {
+    let deps = '{}';
+    for (let i = 0; i < 2000; i++) deps = `{"p${i}": {"version": "1.0.0", "dependencies": ${deps}}}`;
+    const file = join(dir, 'deep.package-lock.json');
+    await writeFile(file, `{"name": "x", "lockfileVersion": 1, "dependencies": ${deps}}`);
+    await rejects(file, 'ERR_LOCKFILE_PARSE', undefined, { noManifests: true });
+  });
+
+  it('a v3 install path 1200 levels deep is read', async () => {
+    const packages: Record<string, unknown> = { '': { name: 'x', dependencies: { p0: '1' } } };
+    let key = '';
+    for (let i = 0; i < 1200; i++) {
+      key = `${key ? `${key}/` : ''}node_modules/p${i}`;
+      packages[key] = { version: '1.0.0', dependencies: { [`p${i + 1}`]: '1' } };
+    }
+    const file = join(dir, 'long.package-lock.json');
+    await writeFile(file, JSON.stringify({ name: 'x', lockfileVersion: 3, packages }));
+    const g = await readLockfile(file, { noManifests: true });
+    assert.equal(g.packages.length, 1200);
+    const { dependencyPaths } = await import('../../src/lockfile/index.ts');
+    const { paths, total } = dependencyPaths(g, 1199, 1);
+    assert.equal(total, 1);
+    assert.equal(paths[0]!.length, 1201);
+  });
+});
+
 describe('lockfile vs package.json', () => {
   it('a declared dependency missing from the lockfile is ERR_LOCKFILE_MISMATCH, pointing into package.json', async () => {
     const err = await rejects(fx('mismatch-missing-dep/package-lock.json'), 'ERR_LOCKFILE_MISMATCH');

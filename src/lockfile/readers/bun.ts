@@ -105,14 +105,28 @@ class InstallTree {
   }
 
   loc(path: string): number {
-    let i = this.index.get(path);
-    if (i !== undefined) return i;
-    const p = this.loc(InstallTree.split(path)[0]);
-    i = this.parent.length;
-    this.parent.push(p);
-    this.children.push(undefined);
-    this.index.set(path, i);
-    return i;
+    const known = this.index.get(path);
+    if (known !== undefined) return known;
+    // create the missing ancestors first, without recursion (paths can be deep)
+    const missing: string[] = [path];
+    let p = 0;
+    for (;;) {
+      const up = InstallTree.split(missing[missing.length - 1]!)[0];
+      const hit = this.index.get(up);
+      if (hit !== undefined) {
+        p = hit;
+        break;
+      }
+      missing.push(up);
+    }
+    for (let k = missing.length - 1; k >= 0; k--) {
+      const i = this.parent.length;
+      this.parent.push(p);
+      this.children.push(undefined);
+      this.index.set(missing[k]!, i);
+      p = i;
+    }
+    return p;
   }
 
   set(path: string, value: number): void {

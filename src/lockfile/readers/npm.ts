@@ -17,6 +17,8 @@ import { depMap, isObject, parseError, parseLockJson, unsupported } from '../par
 import type { LockfileInput, LockfileReader, Manifest } from '../types.ts';
 
 const ID = 'npm/package-lock';
+/** npm v1 nests installs; real trees are a few dozen deep, a hostile one is refused. */
+const MAX_NESTING = 500;
 const VERSION = 1;
 
 export const npmLock: LockfileReader = {
@@ -47,15 +49,29 @@ class Locations {
 
   /** Index of a location (`node_modules/a`, `packages/foo`), created with its ancestors on first use. */
   loc(path: string): number {
-    let i = this.index.get(path);
-    if (i !== undefined) return i;
-    const cut = path.lastIndexOf('/node_modules/');
-    const p = this.loc(cut >= 0 ? path.slice(0, cut) : '');
-    i = this.parent.length;
-    this.parent.push(p);
-    this.children.push(undefined);
-    this.index.set(path, i);
-    return i;
+    const known = this.index.get(path);
+    if (known !== undefined) return known;
+    // create the missing ancestors first, without recursion (paths can be deep)
+    const missing: string[] = [path];
+    let p = 0;
+    for (;;) {
+      const cut = missing[missing.length - 1]!.lastIndexOf('/node_modules/');
+      const up = cut >= 0 ? missing[missing.length - 1]!.slice(0, cut) : '';
+      const hit = this.index.get(up);
+      if (hit !== undefined) {
+        p = hit;
+        break;
+      }
+      missing.push(up);
+    }
+    for (let k = missing.length - 1; k >= 0; k--) {
+      const i = this.parent.length;
+      this.parent.push(p);
+      this.children.push(undefined);
+      this.index.set(missing[k]!, i);
+      p = i;
+    }
+    return p;
   }
 
   /** Record what is installed at `.../node_modules/<name>` and return that location's index. */
@@ -245,7 +261,8 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
   const locs = new Locations();
   const cursor = new LineCursor(text);
   const nodes: [string, Record<string, unknown>, number][] = [];
-  const walk = (deps: Record<string, unknown>, parent: string): void => {
+  const walk = (deps: Record<string, unknown>, parent: string, depth: number): void => {
+    if (depth > MAX_NESTING) throw parseError(meta.path, `dependencies nested deeper than ${MAX_NESTING} levels`, { line: cursor.find('"dependencies"') ?? 1, column: 1 });
     for (const installed in deps) {
       const e = deps[installed];
       const line = cursor.find(`${JSON.stringify(installed)}: {`);
@@ -282,10 +299,10 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
       });
       locs.set(loc, id);
       nodes.push([loc, e, id]);
-      if (isObject(e.dependencies)) walk(e.dependencies, loc);
+      if (isObject(e.dependencies)) walk(e.dependencies, loc, depth + 1);
     }
   };
-  if (isObject(raw.dependencies)) walk(raw.dependencies, '');
+  if (isObject(raw.dependencies)) walk(raw.dependencies, '', 1);
 
   const required = new Uint8Array(g.packages.length);
   for (const [loc, e, id] of nodes) {
