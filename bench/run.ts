@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<{ default: (args: string[]) => Promise<void> }>> = {
   // name: () => import('./name.ts'),
+  audit: () => import('./audit.ts'),
   hub: () => import('./hub.ts'),
   lockfile: () => import('./lockfile.ts'),
   store: () => import('./store.ts'),
