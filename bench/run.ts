@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ default: (args: string[]) => Promi
   audit: () => import('./audit.ts'),
   hub: () => import('./hub.ts'),
   lockfile: () => import('./lockfile.ts'),
+  snapshot: () => import('./snapshot.ts'),
   store: () => import('./store.ts'),
 };
 

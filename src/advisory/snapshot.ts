@@ -8,19 +8,26 @@
  *   <body>
  *
  * The header carries the source metadata, freshness, the sha256 of the body and where each
- * section of the body is. The body holds, in this order: `records` (the OSV records' JSON
- * texts, concatenated), `offsets` (JSON array: record i is records[offsets[i]..offsets[i+1]]),
- * `packages` (JSON array of [ecosystem, name, [record indexes]]), `ids` (JSON array of
- * [id-or-alias uppercased, record index]) and `vex` (JSON array of VEX statements).
+ * section of the body is. The body is built for loading without parsing:
+ *
+ *   blocks        records' JSON texts, 16 per block, each block raw-deflated
+ *   blockOffsets  u32[blocks + 1]: where each compressed block starts
+ *   recordStarts  u32[records]: where each record starts in its inflated block
+ *   pkgKeys       sorted keys `<ecosystem lowercased>\0<name>` (UTF-8, byte order), back to back
+ *   pkgKeyOffsets u32[packages + 1]; pkgPostingOffsets u32[packages + 1]; pkgPostings u32[]
+ *   idKeys        sorted uppercased ids and aliases; idKeyOffsets u32[ids + 1]; idRecords u32[ids]
+ *   vex           JSON array of VEX statements
  *
  * Loading reads the file, checks the sha256 (a bad byte anywhere is ERR_SNAPSHOT_CORRUPT) and
- * parses only the header. The package index, the id index and each record are parsed on first
- * use, so answering one lookup among 100,000 advisories costs a hash and a small JSON parse.
+ * parses the one-line header. A lookup is a binary search over the key tables in the buffer,
+ * then one block inflated and the records it needs parsed; nothing else is decoded. So
+ * opening 100,000 advisories costs a read and a hash of a compressed file (bench/snapshot.ts).
  * Written to a temporary file and renamed into place, so readers never see half a snapshot.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { AppError } from '../core/errors.ts';
 import type { AdvisorySource, AdvisorySourceMeta, OsvRecord, VexStatement } from '../core/osv.ts';
 import { newestModified, packageKey } from './memory.ts';
@@ -29,8 +36,15 @@ export const SNAPSHOT_MAGIC = 'NODESEC-ADVISORY-SNAPSHOT';
 export const SNAPSHOT_VERSION = 1;
 /** The file name of the default snapshot in the cache dir. */
 export const SNAPSHOT_FILE = 'advisories.snapshot';
+/** Records per compressed block: small enough that a lookup inflates little, big enough to compress well. */
+const BLOCK = 16;
 
 type Section = [offset: number, length: number];
+const SECTIONS = [
+  'blocks', 'blockOffsets', 'recordStarts', 'pkgKeys', 'pkgKeyOffsets', 'pkgPostingOffsets', 'pkgPostings',
+  'idKeys', 'idKeyOffsets', 'idRecords', 'vex',
+] as const;
+type SectionName = (typeof SECTIONS)[number];
 
 export interface SnapshotHeader {
   format: 'nodesec-advisory-snapshot';
@@ -38,11 +52,12 @@ export interface SnapshotHeader {
   builtAt: string;
   newestModified?: string;
   records: number;
+  packages: number;
   vexStatements: number;
   sources: NonNullable<AdvisorySourceMeta['sources']>;
   sha256: string;
   bodyLength: number;
-  sections: { records: Section; offsets: Section; packages: Section; ids: Section; vex: Section };
+  sections: Record<SectionName, Section>;
 }
 
 /** True when the bytes start like a snapshot. */
@@ -58,58 +73,99 @@ export interface BuildSnapshotInput {
   builtAt: Date;
 }
 
+function u32(values: readonly number[]): Buffer {
+  const b = Buffer.allocUnsafe(values.length * 4);
+  values.forEach((v, i) => b.writeUInt32LE(v, i * 4));
+  return b;
+}
+
+/** Sorted keys (byte order) as [keys blob, offsets]. */
+function keyTable(keys: readonly Buffer[]): [Buffer, Buffer] {
+  const offsets: number[] = [0];
+  let at = 0;
+  for (const k of keys) offsets.push((at += k.length));
+  return [Buffer.concat(keys), u32(offsets)];
+}
+
 /** Serialises a snapshot. Records are de-duplicated by id (the last one wins) and sorted by id. */
 export function encodeSnapshot(input: BuildSnapshotInput): Buffer {
   const byId = new Map<string, OsvRecord>();
   for (const r of input.records) byId.set(r.id, r);
   const records = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const texts: Buffer[] = [];
-  const offsets: number[] = [0];
-  const packages = new Map<string, [string, string, number[]]>();
-  const ids: [string, number][] = [];
-  let pos = 0;
+
+  const blocks: Buffer[] = [];
+  const blockOffsets: number[] = [0];
+  const recordStarts: number[] = [];
+  const packages = new Map<string, number[]>();
+  const ids = new Map<string, number>();
+  for (let b = 0, at = 0; b < records.length; b += BLOCK) {
+    const texts: Buffer[] = [];
+    let local = 0;
+    for (let i = b; i < Math.min(b + BLOCK, records.length); i++) {
+      const t = Buffer.from(JSON.stringify(records[i]));
+      recordStarts.push(local);
+      local += t.length;
+      texts.push(t);
+    }
+    const z = deflateRawSync(Buffer.concat(texts), { level: 6 });
+    blocks.push(z);
+    blockOffsets.push((at += z.length));
+  }
   records.forEach((r, i) => {
-    const t = Buffer.from(JSON.stringify(r));
-    texts.push(t);
-    pos += t.length;
-    offsets.push(pos);
     const seen = new Set<string>();
     for (const a of r.affected ?? []) {
       if (!a.package) continue;
       const k = packageKey(a.package.ecosystem, a.package.name);
       if (seen.has(k)) continue;
       seen.add(k);
-      const entry = packages.get(k) ?? [a.package.ecosystem, a.package.name, []];
-      entry[2].push(i);
-      packages.set(k, entry);
+      const list = packages.get(k);
+      if (list) list.push(i);
+      else packages.set(k, [i]);
     }
-    ids.push([r.id.toUpperCase(), i]);
+    if (!ids.has(r.id.toUpperCase())) ids.set(r.id.toUpperCase(), i);
   });
   // aliases after ids: an alias never shadows a record's own id
-  const own = new Set(ids.map(([id]) => id));
   records.forEach((r, i) => {
-    for (const a of r.aliases ?? []) if (!own.has(a.toUpperCase())) ids.push([a.toUpperCase(), i]);
+    for (const a of r.aliases ?? []) if (!ids.has(a.toUpperCase())) ids.set(a.toUpperCase(), i);
   });
-  const parts = {
-    records: Buffer.concat(texts),
-    offsets: Buffer.from(JSON.stringify(offsets)),
-    packages: Buffer.from(JSON.stringify([...packages.values()])),
-    ids: Buffer.from(JSON.stringify(ids)),
+  const pkgEntries = [...packages].map(([k, v]) => [Buffer.from(k), v] as const).sort((a, b) => Buffer.compare(a[0], b[0]));
+  const [pkgKeys, pkgKeyOffsets] = keyTable(pkgEntries.map((e) => e[0]));
+  const postingOffsets: number[] = [0];
+  const postings: number[] = [];
+  for (const [, list] of pkgEntries) {
+    postings.push(...list);
+    postingOffsets.push(postings.length);
+  }
+  const idEntries = [...ids].map(([k, v]) => [Buffer.from(k), v] as const).sort((a, b) => Buffer.compare(a[0], b[0]));
+  const [idKeys, idKeyOffsets] = keyTable(idEntries.map((e) => e[0]));
+  const parts: Record<SectionName, Buffer> = {
+    blocks: Buffer.concat(blocks),
+    blockOffsets: u32(blockOffsets),
+    recordStarts: u32(recordStarts),
+    pkgKeys,
+    pkgKeyOffsets,
+    pkgPostingOffsets: u32(postingOffsets),
+    pkgPostings: u32(postings),
+    idKeys,
+    idKeyOffsets,
+    idRecords: u32(idEntries.map((e) => e[1])),
     vex: Buffer.from(JSON.stringify(input.vex ?? [])),
   };
   const sections = {} as SnapshotHeader['sections'];
   let at = 0;
-  for (const k of ['records', 'offsets', 'packages', 'ids', 'vex'] as const) {
+  for (const k of SECTIONS) {
     sections[k] = [at, parts[k].length];
     at += parts[k].length;
   }
-  const body = Buffer.concat([parts.records, parts.offsets, parts.packages, parts.ids, parts.vex]);
+  const body = Buffer.concat(SECTIONS.map((k) => parts[k]));
+  const newest = newestModified(records);
   const header: SnapshotHeader = {
     format: 'nodesec-advisory-snapshot',
     version: SNAPSHOT_VERSION,
     builtAt: input.builtAt.toISOString(),
-    ...(newestModified(records) && { newestModified: newestModified(records) }),
+    ...(newest && { newestModified: newest }),
     records: records.length,
+    packages: pkgEntries.length,
     vexStatements: input.vex?.length ?? 0,
     sources: input.sources,
     sha256: createHash('sha256').update(body).digest('hex'),
@@ -192,23 +248,28 @@ export async function loadSnapshot(file: string): Promise<SnapshotSource> {
   return decodeSnapshot(bytes, file);
 }
 
-/** An AdvisorySource over a decoded snapshot: indexes and records parsed on first use. */
+/** An AdvisorySource over a decoded snapshot: binary search in the buffer, blocks inflated on demand. */
 export class SnapshotSource implements AdvisorySource {
   readonly meta: AdvisorySourceMeta;
   readonly header: SnapshotHeader;
   readonly #body: Buffer;
   readonly #file: string;
-  #offsets: number[] | undefined;
-  #packages: Map<string, number[]> | undefined;
-  #ids: Map<string, number> | undefined;
+  readonly #at: Record<SectionName, number>;
   #vex: VexStatement[] | undefined;
   readonly #cache: (OsvRecord | undefined)[];
+  #block = -1;
+  #blockData: Buffer | undefined;
 
   constructor(header: SnapshotHeader, body: Buffer, file: string) {
     this.header = header;
     this.#body = body;
     this.#file = file;
     this.#cache = new Array(header.records);
+    this.#at = Object.fromEntries(SECTIONS.map((k) => [k, header.sections[k]?.[0] ?? 0])) as Record<SectionName, number>;
+    for (const k of SECTIONS) {
+      const sec = header.sections[k];
+      if (!sec || sec[0] < 0 || sec[0] + sec[1] > body.length) throw this.#corrupt(`section "${k}" is missing or out of bounds`);
+    }
     this.meta = {
       kind: 'snapshot',
       location: file,
@@ -222,42 +283,72 @@ export class SnapshotSource implements AdvisorySource {
     return this.header.records;
   }
 
-  #section<T>(name: keyof SnapshotHeader['sections']): T {
-    const [off, len] = this.header.sections[name];
-    try {
-      return JSON.parse(this.#body.toString('utf8', off, off + len)) as T;
-    } catch (cause) {
-      throw new AppError('ERR_SNAPSHOT_CORRUPT', `snapshot section "${name}" does not parse`, { file: this.#file, cause, hint: 'rebuild the snapshot' });
+  #corrupt(why: string, cause?: unknown): AppError {
+    return new AppError('ERR_SNAPSHOT_CORRUPT', `snapshot is inconsistent: ${why}`, { file: this.#file, cause, hint: 'rebuild it with `nodesec db build` or `nodesec db sync`' });
+  }
+
+  #u32(section: SectionName, i: number): number {
+    return this.#body.readUInt32LE(this.#at[section] + i * 4);
+  }
+
+  /** Binary search in a sorted key table; the entry index or -1. */
+  #find(keys: SectionName, offsets: SectionName, count: number, key: string): number {
+    const target = Buffer.from(key);
+    const base = this.#at[keys];
+    let lo = 0;
+    let hi = count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = target.compare(this.#body, base + this.#u32(offsets, mid), base + this.#u32(offsets, mid + 1));
+      if (c === 0) return mid;
+      if (c > 0) lo = mid + 1;
+      else hi = mid - 1;
     }
+    return -1;
+  }
+
+  #inflate(block: number): Buffer {
+    if (block === this.#block && this.#blockData) return this.#blockData;
+    const base = this.#at.blocks;
+    try {
+      this.#blockData = inflateRawSync(this.#body.subarray(base + this.#u32('blockOffsets', block), base + this.#u32('blockOffsets', block + 1)));
+    } catch (cause) {
+      throw this.#corrupt(`block ${block} does not inflate`, cause);
+    }
+    this.#block = block;
+    return this.#blockData;
   }
 
   #record(i: number): OsvRecord {
     const hit = this.#cache[i];
     if (hit) return hit;
-    this.#offsets ??= this.#section<number[]>('offsets');
-    const base = this.header.sections.records[0];
-    const start = base + this.#offsets[i]!;
-    const end = base + this.#offsets[i + 1]!;
-    const rec = JSON.parse(this.#body.toString('utf8', start, end)) as OsvRecord;
+    const block = Math.floor(i / BLOCK);
+    const data = this.#inflate(block);
+    const start = this.#u32('recordStarts', i);
+    const last = Math.min((block + 1) * BLOCK, this.header.records) - 1;
+    const end = i === last ? data.length : this.#u32('recordStarts', i + 1);
+    let rec: OsvRecord;
+    try {
+      rec = JSON.parse(data.toString('utf8', start, end)) as OsvRecord;
+    } catch (cause) {
+      throw this.#corrupt(`record ${i} does not parse`, cause);
+    }
     this.#cache[i] = rec;
     return rec;
   }
 
   byPackage(ecosystem: string, name: string): readonly OsvRecord[] {
-    if (!this.#packages) {
-      this.#packages = new Map();
-      for (const [eco, n, list] of this.#section<[string, string, number[]][]>('packages')) this.#packages.set(packageKey(eco, n), list);
-    }
-    return (this.#packages.get(packageKey(ecosystem, name)) ?? []).map((i) => this.#record(i));
+    const e = this.#find('pkgKeys', 'pkgKeyOffsets', this.header.packages, packageKey(ecosystem, name));
+    if (e < 0) return [];
+    const out: OsvRecord[] = [];
+    for (let p = this.#u32('pkgPostingOffsets', e), end = this.#u32('pkgPostingOffsets', e + 1); p < end; p++) out.push(this.#record(this.#u32('pkgPostings', p)));
+    return out;
   }
 
   byId(id: string): OsvRecord | undefined {
-    if (!this.#ids) {
-      this.#ids = new Map();
-      for (const [k, i] of this.#section<[string, number][]>('ids')) if (!this.#ids.has(k)) this.#ids.set(k, i);
-    }
-    const i = this.#ids.get(id.toUpperCase());
-    return i === undefined ? undefined : this.#record(i);
+    const count = this.header.sections.idRecords[1] / 4;
+    const e = this.#find('idKeys', 'idKeyOffsets', count, id.toUpperCase());
+    return e < 0 ? undefined : this.#record(this.#u32('idRecords', e));
   }
 
   *all(): Iterable<OsvRecord> {
@@ -265,7 +356,14 @@ export class SnapshotSource implements AdvisorySource {
   }
 
   vexStatements(): readonly VexStatement[] {
-    this.#vex ??= this.#section<VexStatement[]>('vex');
+    if (!this.#vex) {
+      const [off, len] = this.header.sections.vex;
+      try {
+        this.#vex = JSON.parse(this.#body.toString('utf8', off, off + len)) as VexStatement[];
+      } catch (cause) {
+        throw this.#corrupt('the VEX section does not parse', cause);
+      }
+    }
     return this.#vex;
   }
 }
