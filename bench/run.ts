@@ -7,8 +7,10 @@ const benches: Record<string, () => Promise<{ default: (args: string[]) => Promi
   audit: () => import('./audit.ts'),
   hub: () => import('./hub.ts'),
   lockfile: () => import('./lockfile.ts'),
-  snapshot: () => import('./snapshot.ts'),
   store: () => import('./store.ts'),
+  redos: () => import('./redos.ts'),
+  'regex-engine': () => import('./regex-engine.ts'),
+  snapshot: () => import('./snapshot.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

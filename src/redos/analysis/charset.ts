@@ -239,9 +239,23 @@ export function caseClose(s: CharSet, unicode: boolean): CharSet {
 
 const propertyCache = new Map<string, CharSet>();
 
+/** Strings of consecutive code points (surrogates excluded), built once: [first code point, text, units per code point]. */
+let scanStrings: [number, string, number][] | undefined;
+
+function scanText(from: number, to: number): string {
+  const parts: string[] = [];
+  for (let base = from; base <= to; base += 0x2000) {
+    const cps: number[] = [];
+    for (let c = base; c < base + 0x2000 && c <= to; c++) cps.push(c);
+    parts.push(String.fromCodePoint(...cps));
+  }
+  return parts.join('');
+}
+
 /**
  * The code points of a Unicode property escape, computed once per property by asking V8 itself
- * (so the tables always match the running engine). Returns undefined for a property V8 rejects.
+ * (so the tables always match the running engine): one global match of `\p{..}+` over strings of
+ * all code points gives the ranges directly. Returns undefined for a property V8 rejects.
  */
 export function unicodeProperty(keyName: string, value: string | null): CharSet | undefined {
   const spec = value === null ? keyName : `${keyName}=${value}`;
@@ -249,29 +263,20 @@ export function unicodeProperty(keyName: string, value: string | null): CharSet 
   if (hit) return hit;
   let re: RegExp;
   try {
-    re = new RegExp(`\\p{${spec}}`, 'gu');
+    re = new RegExp(`\\p{${spec}}+`, 'gu');
   } catch {
     return undefined;
   }
+  scanStrings ??= [
+    [0, scanText(0, 0xd7ff), 1],
+    [0xe000, scanText(0xe000, 0xffff), 1],
+    [0x10000, scanText(0x10000, MAX_UNICODE), 2],
+  ];
   const pairs: [number, number][] = [];
-  // Scan in chunks: one global match over a string of consecutive code points is far cheaper than
-  // one test per code point.
-  const CHUNK = 0x1000;
-  for (let base = 0; base <= MAX_UNICODE; base += CHUNK) {
-    const cps: number[] = [];
-    for (let c = base; c < base + CHUNK && c <= MAX_UNICODE; c++) cps.push(c >= 0xd800 && c <= 0xdfff ? 0x20 : c);
-    const text = String.fromCodePoint(...cps);
-    re.lastIndex = 0;
-    let idx = 0;
-    let offset = 0; // code unit offset -> code point index mapping
+  for (const [first, text, width] of scanStrings) {
     for (const m of text.matchAll(re)) {
-      // advance the code point counter up to m.index
-      while (offset < m.index) {
-        offset += (cps[idx]! > 0xffff ? 2 : 1);
-        idx++;
-      }
-      const cp = base + idx;
-      if (!(cp >= 0xd800 && cp <= 0xdfff)) pairs.push([cp, cp]);
+      const lo = first + m.index / width;
+      pairs.push([lo, lo + m[0].length / width - 1]);
     }
   }
   const set = fromRanges(pairs);
