@@ -283,3 +283,64 @@ export function nameFromTarballUrl(url: string | undefined): string | undefined 
   const prev = parts.at(-2);
   return prev?.startsWith('@') ? `${prev}/${last}` : last || undefined;
 }
+
+/**
+ * Install paths as a tree, for Node-style lookup (the location's own child of that name, then
+ * its parent's, up to the root) without building a string per step. The format supplies
+ * `split(path) -> [parent path, installed name]` (npm: `a/node_modules/b` is `b` under
+ * `a`; bun: `a/b` is `b` under `a`). Values are the readers' (package ids, importers...).
+ * No recursion anywhere: install paths can be made arbitrarily deep.
+ */
+export class InstallTree {
+  private readonly index = new Map<string, number>([['', 0]]);
+  private readonly parent: number[] = [-1];
+  private readonly children: (Map<string, number> | undefined)[] = [undefined];
+  private readonly split: (path: string) => [parent: string, name: string];
+
+  constructor(split: (path: string) => [parent: string, name: string]) {
+    this.split = split;
+  }
+
+  private create(path: string, parent: number): number {
+    const i = this.parent.length;
+    this.parent.push(parent);
+    this.children.push(undefined);
+    this.index.set(path, i);
+    return i;
+  }
+
+  /** Index of a location, created with its missing ancestors on first use. */
+  loc(path: string): number {
+    const known = this.index.get(path);
+    if (known !== undefined) return known;
+    const missing: string[] = [path];
+    let p: number | undefined;
+    while ((p = this.index.get(this.split(missing[missing.length - 1]!)[0])) === undefined) {
+      missing.push(this.split(missing[missing.length - 1]!)[0]);
+    }
+    for (let k = missing.length - 1; k >= 0; k--) p = this.create(missing[k]!, p);
+    return p;
+  }
+
+  /** Record what is installed at `path`, and return the index of that location. */
+  add(path: string, value: number): number {
+    const [parentPath, name] = this.split(path);
+    const p = this.loc(parentPath);
+    (this.children[p] ??= new Map()).set(name, value);
+    return this.index.get(path) ?? this.create(path, p);
+  }
+
+  /** What the location's own child `name` holds. */
+  child(loc: number, name: string): number | undefined {
+    return this.children[loc]?.get(name);
+  }
+
+  /** What a `require(name)` from the location finds. */
+  resolve(loc: number, name: string): number | undefined {
+    for (let b = loc; b >= 0; b = this.parent[b]!) {
+      const hit = this.children[b]?.get(name);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+}

@@ -12,7 +12,7 @@
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { DependencyKind, LockGraph, NotAuditableReason } from '../../core/lockgraph.ts';
-import { classifySource, GraphBuilder, LineCursor } from '../graph.ts';
+import { classifySource, GraphBuilder, InstallTree, LineCursor } from '../graph.ts';
 import { isObject, parseError, splitAt, unsupported } from '../parse.ts';
 import type { LockfileInput, LockfileReader } from '../types.ts';
 
@@ -86,62 +86,13 @@ function sourceOf(ref: string): { workspace?: string; notAuditable?: { reason: N
   return { notAuditable: classifySource(ref) ?? { reason: 'unknown-source', spec: ref } };
 }
 
-/**
- * Install paths (`@babel/highlight/chalk`) as a tree, for Node-style lookup without building
- * strings: a dependency of the package at K is K's child of that name, else its parent's...
- */
-class InstallTree {
-  private readonly index = new Map<string, number>([['', 0]]);
-  private readonly parent: number[] = [-1];
-  private readonly children: (Map<string, number> | undefined)[] = [undefined];
-
-  /** `a/@s/n` → ['a', '@s/n']: the parent path and the last (possibly scoped) name. */
-  static split(path: string): [parent: string, name: string] {
-    const i = path.lastIndexOf('/');
-    if (i < 0) return ['', path];
-    const j = path.lastIndexOf('/', i - 1);
-    if (path.charCodeAt(j + 1) === 64) return [j < 0 ? '' : path.slice(0, j), path.slice(j + 1)]; // '@scope/name'
-    return [path.slice(0, i), path.slice(i + 1)];
-  }
-
-  loc(path: string): number {
-    const known = this.index.get(path);
-    if (known !== undefined) return known;
-    // create the missing ancestors first, without recursion (paths can be deep)
-    const missing: string[] = [path];
-    let p = 0;
-    for (;;) {
-      const up = InstallTree.split(missing[missing.length - 1]!)[0];
-      const hit = this.index.get(up);
-      if (hit !== undefined) {
-        p = hit;
-        break;
-      }
-      missing.push(up);
-    }
-    for (let k = missing.length - 1; k >= 0; k--) {
-      const i = this.parent.length;
-      this.parent.push(p);
-      this.children.push(undefined);
-      this.index.set(missing[k]!, i);
-      p = i;
-    }
-    return p;
-  }
-
-  set(path: string, value: number): void {
-    const [parent, name] = InstallTree.split(path);
-    const p = this.loc(parent);
-    (this.children[p] ??= new Map()).set(name, value);
-  }
-
-  resolve(loc: number, name: string): number | undefined {
-    for (let b = loc; b >= 0; b = this.parent[b]!) {
-      const hit = this.children[b]?.get(name);
-      if (hit !== undefined) return hit;
-    }
-    return undefined;
-  }
+/** `a/@s/n` → ['a', '@s/n']: the parent install path and the last (possibly scoped) name. */
+function splitInstallPath(path: string): [string, string] {
+  const i = path.lastIndexOf('/');
+  if (i < 0) return ['', path];
+  const j = path.lastIndexOf('/', i - 1);
+  if (path.charCodeAt(j + 1) === 64) return [j < 0 ? '' : path.slice(0, j), path.slice(j + 1)]; // '@scope/name'
+  return [path.slice(0, i), path.slice(i + 1)];
 }
 
 const FIELDS: [string, DependencyKind][] = [
@@ -172,7 +123,7 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
   }
   if (!importerOf.has('')) importerOf.set('', g.addImporter({ path: '.' }));
 
-  const tree = new InstallTree(); // install key -> package id, or -1 - importer
+  const tree = new InstallTree(splitInstallPath); // install key -> package id, or -1 - importer
   const cursor = new LineCursor(text, Math.max(0, text.indexOf('"packages"')));
   const metas: [number, Record<string, unknown>, string][] = [];
   for (const key in packages) {
@@ -186,14 +137,14 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
     if (src.workspace !== undefined) {
       const imp = importerOf.get(src.workspace) ?? importerNames.get(name);
       if (imp !== undefined) {
-        tree.set(key, -1 - imp);
+        tree.add(key, -1 - imp);
         continue;
       }
     }
     const registry = typeof v[1] === 'string' ? v[1] : undefined;
     const meta = v.find((x: unknown) => isObject(x)) as Record<string, unknown> | undefined;
     const integrity = typeof v[3] === 'string' ? v[3] : undefined;
-    const installed = InstallTree.split(key)[1];
+    const installed = splitInstallPath(key)[1];
     const notAuditable = src.workspace !== undefined ? { reason: 'workspace' as const, spec: ref } : src.notAuditable;
     const version = ref.startsWith('npm:') ? splitAt(ref.slice(4))[1] : ref;
     const id = g.addPackage({
@@ -206,7 +157,7 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
       key,
       line,
     });
-    tree.set(key, id);
+    tree.add(key, id);
     metas.push([id, meta ?? {}, key]);
   }
 

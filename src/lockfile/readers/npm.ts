@@ -12,7 +12,7 @@
  */
 import picomatch from 'picomatch';
 import type { DependencyKind, LockGraph } from '../../core/lockgraph.ts';
-import { classifySource, GraphBuilder, LineCursor } from '../graph.ts';
+import { classifySource, GraphBuilder, InstallTree, LineCursor } from '../graph.ts';
 import { depMap, isObject, parseError, parseLockJson, unsupported } from '../parse.ts';
 import type { LockfileInput, LockfileReader, Manifest } from '../types.ts';
 
@@ -38,81 +38,22 @@ function basename(p: string): string {
 }
 
 /**
- * Install locations as a tree, for Node-style lookup (`L/node_modules/<name>`, then the
- * parent's) without building a string per step. Values: >= 0 a package id, < 0 the importer
- * `-1 - value`.
+ * npm install locations: `a/node_modules/b` is `b` installed under `a`; folders
+ * (`packages/foo`) hang off the root and are found through links, never by lookup.
  */
-class Locations {
-  private readonly index = new Map<string, number>([['', 0]]);
-  private readonly parent: number[] = [-1];
-  private readonly children: (Map<string, number> | undefined)[] = [undefined];
+function splitLocation(path: string): [string, string] {
+  const nm = path.lastIndexOf('node_modules/');
+  if (nm < 0) return ['', `\0${path}`]; // a folder: a name no dependency can have
+  return [nm === 0 ? '' : path.slice(0, nm - 1), path.slice(nm + 13)];
+}
 
-  /** Index of a location (`node_modules/a`, `packages/foo`), created with its ancestors on first use. */
-  loc(path: string): number {
-    const known = this.index.get(path);
-    if (known !== undefined) return known;
-    // create the missing ancestors first, without recursion (paths can be deep)
-    const missing: string[] = [path];
-    let p = 0;
-    for (;;) {
-      const cut = missing[missing.length - 1]!.lastIndexOf('/node_modules/');
-      const up = cut >= 0 ? missing[missing.length - 1]!.slice(0, cut) : '';
-      const hit = this.index.get(up);
-      if (hit !== undefined) {
-        p = hit;
-        break;
-      }
-      missing.push(up);
-    }
-    for (let k = missing.length - 1; k >= 0; k--) {
-      const i = this.parent.length;
-      this.parent.push(p);
-      this.children.push(undefined);
-      this.index.set(missing[k]!, i);
-      p = i;
-    }
-    return p;
-  }
-
-  /** Record what is installed at `.../node_modules/<name>` and return that location's index. */
-  add(path: string, value: number): number {
-    const nm = path.lastIndexOf('node_modules/');
-    const p = this.loc(nm === 0 ? '' : path.slice(0, nm - 1));
-    (this.children[p] ??= new Map()).set(path.slice(nm + 13), value);
-    let i = this.index.get(path);
-    if (i === undefined) {
-      i = this.parent.length;
-      this.parent.push(p);
-      this.children.push(undefined);
-      this.index.set(path, i);
-    }
-    return i;
-  }
-
-  /** Record what is installed at `.../node_modules/<name>`. */
-  set(path: string, value: number): void {
-    const nm = path.lastIndexOf('node_modules/');
-    if (nm < 0) return; // a folder: found through links, never by lookup
-    const p = this.loc(nm === 0 ? '' : path.slice(0, nm - 1));
-    (this.children[p] ??= new Map()).set(path.slice(nm + 13), value);
-  }
-
-  /** What `<location>/node_modules/<name>` holds. */
-  child(loc: number, name: string): number | undefined {
-    return this.children[loc]?.get(name);
-  }
-
-  /** What a `require(name)` from the location finds. */
-  resolve(loc: number, name: string): number | undefined {
-    for (let b = loc; b >= 0; b = this.parent[b]!) {
-      const hit = this.children[b]?.get(name);
-      if (hit !== undefined) return hit;
-    }
-    return undefined;
-  }
-
+class Locations extends InstallTree {
   /** Folder entries (workspaces, local packages) by path: link targets. */
   readonly folders = new Map<string, number>();
+
+  constructor() {
+    super(splitLocation);
+  }
 }
 
 export function readNpm({ path, text, project }: LockfileInput): LockGraph {
@@ -197,24 +138,7 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
     const installed = key.slice(nm + 13);
     const name = typeof e.name === 'string' ? e.name : installed;
     const version = typeof e.version === 'string' ? e.version : '';
-    const resolved = typeof e.resolved === 'string' ? e.resolved : undefined;
-    let notAuditable = classifySource(resolved) ?? classifySource(version);
-    if (!notAuditable && !version) notAuditable = { reason: 'unknown-source', spec: resolved ?? key };
-    const id = g.addPackage({
-      name,
-      version,
-      alias: name !== installed ? installed : undefined,
-      resolved,
-      integrity: typeof e.integrity === 'string' ? e.integrity : undefined,
-      notAuditable,
-      bundled: e.inBundle === true ? true : undefined,
-      extraneous: e.extraneous === true ? true : undefined,
-      dev: e.dev === true,
-      optional: e.optional === true,
-      peer: e.peer === true,
-      key,
-      line,
-    });
+    const id = addEntry(g, e, key, installed, name, version, line, e.inBundle === true);
     nodes.push([locs.add(key, id), e, { package: id }, false]);
   }
   for (const [key, target] of links) {
@@ -224,7 +148,7 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
       const imp = g.importers[-1 - hit]!;
       imp.name ??= key.slice(key.lastIndexOf('node_modules/') + 13);
     }
-    if (hit !== undefined) locs.set(key, hit);
+    if (hit !== undefined) locs.add(key, hit);
     else g.warn(`"${key}" links to "${target}", which the lockfile does not list`);
   }
   for (const [loc, e, from, importerLike] of nodes) {
@@ -247,6 +171,29 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
     }
   }
   return g.finish(meta, 'stored');
+}
+
+/** One installed package from a v1 or v2/v3 entry, with the flags npm stored. */
+function addEntry(g: GraphBuilder, e: Record<string, unknown>, key: string, installed: string, name: string, version: string,
+  line: number | undefined, bundled: boolean): number {
+  const resolved = typeof e.resolved === 'string' ? e.resolved : undefined;
+  let notAuditable = classifySource(version) ?? classifySource(resolved);
+  if (!notAuditable && !version) notAuditable = { reason: 'unknown-source', spec: resolved ?? key };
+  return g.addPackage({
+    name,
+    version,
+    alias: name !== installed ? installed : undefined,
+    resolved,
+    integrity: typeof e.integrity === 'string' ? e.integrity : undefined,
+    notAuditable,
+    bundled: bundled ? true : undefined,
+    extraneous: e.extraneous === true ? true : undefined,
+    dev: e.dev === true,
+    optional: e.optional === true,
+    peer: e.peer === true,
+    key,
+    line,
+  });
 }
 
 function strField(o: Record<string, unknown>, f: 'name' | 'version'): { name?: string; version?: string } {
@@ -273,7 +220,6 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
       const loc = parent === '' ? `node_modules/${installed}` : `${parent}/node_modules/${installed}`;
       let version = typeof e.version === 'string' ? e.version : '';
       let name = installed;
-      const resolved = typeof e.resolved === 'string' ? e.resolved : undefined;
       if (version.startsWith('npm:')) {
         const spec = version.slice(4);
         const at = spec.lastIndexOf('@');
@@ -282,22 +228,8 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
           version = spec.slice(at + 1);
         }
       }
-      let notAuditable = classifySource(version) ?? classifySource(resolved);
-      if (!notAuditable && !version) notAuditable = { reason: 'unknown-source', spec: resolved ?? installed };
-      const id = g.addPackage({
-        name,
-        version,
-        alias: name !== installed ? installed : undefined,
-        resolved,
-        integrity: typeof e.integrity === 'string' ? e.integrity : undefined,
-        notAuditable,
-        bundled: e.bundled === true ? true : undefined,
-        dev: e.dev === true,
-        optional: e.optional === true,
-        key: loc,
-        line,
-      });
-      locs.set(loc, id);
+      const id = addEntry(g, e, loc, installed, name, version, line, e.bundled === true);
+      locs.add(loc, id);
       nodes.push([loc, e, id]);
       if (isObject(e.dependencies)) walk(e.dependencies, loc, depth + 1);
     }
