@@ -76,6 +76,24 @@ describe('pnpm', () => {
   });
 });
 
+describe('pnpm 5 and 6', () => {
+  it('v6: aliases (/real@version), git and directory packages, peers in the key', async () => {
+    const g = await readLockfile(fx('v6-aliased-git.pnpm-lock.yaml'));
+    assert.equal(g.formatVersion, '6.0');
+    assert.deepEqual(describeGraph(g), ['preact@10.19.0', 'tiny@1.0.0', 'local@0.0.1 dev !file', 'repo@1.0.0 !git']);
+    assert.deepEqual(importerEdges(g), ['dev:local->local@0.0.1', 'prod:gitdep->repo@1.0.0', 'prod:react->preact@10.19.0', 'prod:tiny->tiny@1.0.0']);
+    assert.deepEqual(g.packages.map((p) => p.line), [21, 25, 33, 39]);
+  });
+
+  it('v5: a numeric lockfileVersion, /name/version keys, _peer suffixes, top-level importer', async () => {
+    const g = await readLockfile(fx('v5-aliased-peers.pnpm-lock.yaml'));
+    assert.equal(g.formatVersion, '5.4');
+    assert.deepEqual(describeGraph(g), ['preact@10.19.0', 'tiny@1.0.0', 'repo@1.0.0 !git']);
+    assert.deepEqual(importerEdges(g), ['prod:gitdep->repo@1.0.0', 'prod:react->preact@10.19.0', 'prod:tiny->tiny@1.0.0']);
+    assert.ok(g.edges.some((e) => e.from && 'package' in e.from && g.packages[e.from.package]!.name === 'tiny' && g.packages[e.to]!.name === 'preact'));
+  });
+});
+
 describe('bun', () => {
   it('reads trailing commas, nested installs, aliases and git sources', async () => {
     const g = await readLockfile(fx('aliased.bun.lock'));
