@@ -7,6 +7,7 @@
  * a process that writes invalidates its own cache at once.
  */
 import type { OsvRecord } from '../core/osv.ts';
+import { affects } from './match.ts';
 
 export interface VulnReader {
   /** Published records (withdrawn ones included) with an `affected` entry for ecosystem/name. */
@@ -33,6 +34,10 @@ export class VulnCache implements VulnReader {
   readonly #max: number;
   #packages = new Map<string, Promise<OsvRecord[]>>();
   #ids = new Map<string, Promise<OsvRecord | undefined>>();
+  /** Matching records by package and version: most queries repeat (the same lodash@4.17.21 from many projects). */
+  #matches = new Map<string, OsvRecord[]>();
+  /** Bumped by every invalidation, so that a computation started before one is not remembered after it. */
+  #generation = 0;
   #cursor: string | undefined;
   #syncing: Promise<void> | undefined;
 
@@ -42,8 +47,42 @@ export class VulnCache implements VulnReader {
   }
 
   invalidate(): void {
+    this.#generation++;
     this.#packages = new Map();
     this.#ids = new Map();
+    this.#matches = new Map();
+  }
+
+  /**
+   * For each query, the published (not withdrawn) records affecting that version of the
+   * package (every record naming the package when `version` is undefined), sorted by id.
+   * One store round trip for all the packages not cached.
+   */
+  async matching(queries: readonly { ecosystem: string; name: string; version: string | undefined }[]): Promise<OsvRecord[][]> {
+    const generation = this.#generation;
+    const out: OsvRecord[][] = new Array(queries.length);
+    const missing: number[] = [];
+    const keys: string[] = new Array(queries.length);
+    for (let i = 0; i < queries.length; i++) {
+      const q = queries[i]!;
+      const k = `${packageKey(q.ecosystem, q.name)}\u0000${q.version === undefined ? '*' : `=${q.version}`}`;
+      keys[i] = k;
+      const hit = this.#matches.get(k);
+      if (hit) out[i] = hit;
+      else missing.push(i);
+    }
+    if (missing.length === 0) return out;
+    const byKey = await this.byPackages(missing.map((i) => queries[i]!));
+    for (const i of missing) {
+      const q = queries[i]!;
+      const hits = (byKey.get(packageKey(q.ecosystem, q.name)) ?? []).filter((r) => !r.withdrawn && affects(r, q.ecosystem, q.name, q.version));
+      out[i] = hits;
+      if (generation === this.#generation) {
+        this.#matches.set(keys[i]!, hits);
+        if (this.#matches.size > this.#max * 4) this.#matches.delete(this.#matches.keys().next().value as string);
+      }
+    }
+    return out;
   }
 
   /** Polls the change cursor; drops the cache when it moved. Never throws (the next poll retries). */

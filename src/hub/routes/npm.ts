@@ -14,7 +14,6 @@ import type { FastifyInstance } from 'fastify';
 import type { OsvRecord } from '../../core/osv.ts';
 import { affects } from '../match.ts';
 import { toNpmAdvisory, type NpmAdvisory, type NpmSeverity } from '../npm-advisory.ts';
-import { packageKey } from '../vulns.ts';
 
 /** Package names per bulk request; npm sends one entry per name in the tree. */
 export const MAX_BULK_PACKAGES = 20_000;
@@ -47,15 +46,19 @@ interface QuickDep {
 
 /** Every advisory of every requested version, keyed by package name. */
 async function bulk(app: FastifyInstance, body: Record<string, string[]>, baseUrl: string): Promise<Map<string, { advisory: NpmAdvisory; record: OsvRecord }[]>> {
-  const names = Object.keys(body);
-  const byKey = await app.vulns.byPackages(names.map((name) => ({ ecosystem: 'npm', name })));
+  const queries = Object.entries(body).flatMap(([name, versions]) => versions.map((version) => ({ ecosystem: 'npm', name, version })));
+  const matched = await app.vulns.matching(queries);
+  const hitsByName = new Map<string, Map<string, OsvRecord>>();
+  queries.forEach((q, i) => {
+    for (const r of matched[i]!) {
+      let m = hitsByName.get(q.name);
+      if (!m) hitsByName.set(q.name, (m = new Map()));
+      m.set(r.id, r);
+    }
+  });
   const out = new Map<string, { advisory: NpmAdvisory; record: OsvRecord }[]>();
-  for (const name of names) {
-    const records = byKey.get(packageKey('npm', name)) ?? [];
-    if (records.length === 0) continue;
-    const versions = body[name] ?? [];
-    const hits = records.filter((r) => !r.withdrawn && versions.some((v) => affects(r, 'npm', name, v)));
-    if (hits.length) out.set(name, hits.map((record) => ({ record, advisory: toNpmAdvisory(record, name, baseUrl) })));
+  for (const [name, records] of hitsByName) {
+    out.set(name, [...records.values()].map((record) => ({ record, advisory: toNpmAdvisory(record, name, baseUrl) })));
   }
   return out;
 }

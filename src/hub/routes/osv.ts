@@ -9,10 +9,8 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import type { OsvRecord } from '../../core/osv.ts';
-import { affects } from '../match.ts';
 import { parsePurl } from '../purl.ts';
 import { MAX_BATCH, QueryBatchSchema, QuerySchema } from '../schemas/osv.ts';
-import { packageKey } from '../vulns.ts';
 import { notFound } from '../problem.ts';
 
 /** Records per page of one query (OSV pages large answers too). */
@@ -71,9 +69,8 @@ export function resolveQuery(q: OsvQuery, pointer = ''): ResolvedQuery | null {
   return { ecosystem: p.ecosystem, name: p.name, version: q.version, offset };
 }
 
-/** Matching records of one resolved query, sorted by id, and the page asked for. */
-export function page(records: readonly OsvRecord[], q: ResolvedQuery): { vulns: OsvRecord[]; next?: string } {
-  const hits = records.filter((r) => !r.withdrawn && affects(r, q.ecosystem, q.name, q.version));
+/** The page asked for of one query's matching records (sorted by id). */
+export function page(hits: readonly OsvRecord[], q: ResolvedQuery): { vulns: OsvRecord[]; next?: string } {
   const slice = hits.slice(q.offset, q.offset + PAGE_SIZE);
   return q.offset + PAGE_SIZE < hits.length ? { vulns: slice, next: encodeToken(q.offset + PAGE_SIZE) } : { vulns: slice };
 }
@@ -91,7 +88,8 @@ export default async function osvRoutes(app: FastifyInstance): Promise<void> {
   }, async (req) => {
     const q = resolveQuery(req.body);
     if (!q) return {};
-    const { vulns, next } = page(await app.vulns.byPackage(q.ecosystem, q.name), q);
+    const [hits] = await app.vulns.matching([q]);
+    const { vulns, next } = page(hits!, q);
     if (vulns.length === 0) return {};
     return next ? { vulns, next_page_token: next } : { vulns };
   });
@@ -108,12 +106,13 @@ export default async function osvRoutes(app: FastifyInstance): Promise<void> {
   }, async (req) => {
     const resolved = req.body.queries.map((q, i) => resolveQuery(q, `/queries/${i}`));
     const keys = resolved.filter((q): q is ResolvedQuery => q !== null);
-    const byKey = await app.vulns.byPackages(keys);
+    const matched = await app.vulns.matching(keys);
     const full = req.query.full === 'true';
+    let k = 0;
     return {
       results: resolved.map((q) => {
         if (!q) return {};
-        const { vulns, next } = page(byKey.get(packageKey(q.ecosystem, q.name)) ?? [], q);
+        const { vulns, next } = page(matched[k++]!, q);
         if (vulns.length === 0) return {};
         const out = full ? vulns : vulns.map((v) => ({ id: v.id, modified: v.modified }));
         return next ? { vulns: out, next_page_token: next } : { vulns: out };
