@@ -31,15 +31,19 @@ export function findMismatches(graph: LockGraph, project: ProjectFiles): Mismatc
   const importerNames = new Set(graph.importers.map((i) => i.name).filter(Boolean));
   // importer -> dependency name -> locked package ids
   const locked = graph.importers.map(() => new Map<string, number[]>());
-  // monorepos repeat the same ranges: remember semver's answers
-  const satisfied = new Map<string, boolean>();
-  const satisfies = (v: string, range: string): boolean => {
-    const k = `${v} ${range}`;
-    let r = satisfied.get(k);
-    if (r === undefined) satisfied.set(k, (r = semver.satisfies(v, range, { loose: true, includePrerelease: true })));
+  // monorepos repeat the same ranges: parse each once (undefined: not a semver range)
+  const ranges = new Map<string, semver.Range | undefined>();
+  const rangeOf = (range: string): semver.Range | undefined => {
+    if (ranges.has(range)) return ranges.get(range);
+    let r: semver.Range | undefined;
+    try {
+      r = new semver.Range(range, { loose: true, includePrerelease: true });
+    } catch {
+      r = undefined;
+    }
+    ranges.set(range, r);
     return r;
   };
-  const valid = new Map<string, boolean>();
   for (const e of graph.edges) {
     if (!('importer' in e.from)) continue;
     const m = locked[e.from.importer]!;
@@ -71,12 +75,10 @@ export function findMismatches(graph: LockGraph, project: ProjectFiles): Mismatc
           const at = range.indexOf('@', 5);
           range = at < 0 ? '' : range.slice(at + 1);
         }
-        if (!range) continue;
-        let ok = valid.get(range);
-        if (ok === undefined) valid.set(range, (ok = semver.validRange(range, { loose: true }) !== null));
-        if (!ok) continue;
+        const parsed = range ? rangeOf(range) : undefined;
+        if (!parsed) continue;
         const versions = ids.map((id) => graph.packages[id]!).filter((p) => !p.notAuditable).map((p) => p.version);
-        if (versions.length && !versions.some((v) => satisfies(v, range))) {
+        if (versions.length && !versions.some((v) => parsed.test(v))) {
           out.push({ file, pointer, dependency: dep, declared, locked: versions.join(', ') });
         }
       }
