@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ default: (args: string[]) => Promi
   hub: () => import('./hub.ts'),
   lockfile: () => import('./lockfile.ts'),
   store: () => import('./store.ts'),
+  redos: () => import('./redos.ts'),
   'regex-engine': () => import('./regex-engine.ts'),
   snapshot: () => import('./snapshot.ts'),
 };

@@ -187,7 +187,7 @@ export function toJson(r: RegexScanResult, version: string): Record<string, unkn
 
 // ---------------------------------------------------------------- text
 
-export function toText(r: RegexScanResult, opts: { color: boolean; verbose?: boolean }): string {
+export function toText(r: RegexScanResult, opts: { color: boolean; verbose?: boolean; summary?: boolean }): string {
   const c = painter(opts.color);
   let s = '';
   for (const f of r.findings) {
@@ -209,7 +209,7 @@ export function toText(r: RegexScanResult, opts: { color: boolean; verbose?: boo
     const skipped = r.diagnostics.length - bad.length;
     if (skipped) s += c('gray', `${skipped} file note(s) (skipped or partially folded files); --verbose lists them\n`);
   }
-  s += summaryLine(r) + '\n';
+  if (opts.summary !== false) s += summaryLine(r) + '\n';
   return s;
 }
 

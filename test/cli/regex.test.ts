@@ -66,6 +66,42 @@ describe('nodesec regex (CLI)', () => {
     assert.match(r.stdout, /\| info \| parse-error \| src\/broken\.ts:1:/);
   });
 
+  it('--pattern: a vulnerable pattern exits 1 with a V8-verified attack; a safe one exits 0', async () => {
+    const bad = await runCli(['regex', '--pattern', '^(a+)+$', '--format', 'json'], { env });
+    assert.equal(bad.exit, 1, bad.stderr);
+    const out = JSON.parse(bad.stdout) as { findings: { rule: string; verified: boolean; attack: { pump: string } | null; origin: string }[] };
+    const validate = validator(join(REPO, 'docs', 'schemas', 'regex-report.schema.json'));
+    assert.ok(validate(out), JSON.stringify(validate.errors));
+    assert.equal(out.findings[0]?.rule, 'unsafe-regex');
+    assert.equal(out.findings[0]?.origin, 'pattern');
+    assert.equal(out.findings[0]?.verified, true);
+    assert.ok(out.findings[0]?.attack?.pump);
+    const ok = await runCli(['regex', '--pattern', '^[a-z]+$'], { env });
+    assert.equal(ok.exit, 0);
+    assert.match(ok.stdout, /safe/);
+  });
+
+  it('a vulnerable source regex fails the run; the suppression comment and --fail-on critical do not', async () => {
+    const t = writeTree({
+      'package.json': '{}',
+      'a.js': 'export const re = /^(\\w+\\s?)*$/;\n',
+      'b.js': '// nodesec-ignore-regex: ids are 8 chars\nexport const re2 = /^(x+x+)+y$/;\n',
+    });
+    try {
+      const r = await runCli(['regex', t.dir], { env });
+      assert.equal(r.exit, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /unsafe-regex  a\.js:1:19/);
+      assert.match(r.stdout, /attack: /);
+      assert.match(r.stdout, /1 suppressed/);
+      assert.doesNotMatch(r.stdout, /b\.js:2/);
+      const lenient = await runCli(['regex', t.dir, '--fail-on', 'critical', '--format', 'json'], { env });
+      const sev = (JSON.parse(lenient.stdout) as { findings: { severity: string }[] }).findings[0]?.severity;
+      assert.equal(lenient.exit, sev === 'critical' ? 1 : 0);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('--pattern with an invalid regex exits 2 with ERR_REGEX_SYNTAX', async () => {
     const r = await runCli(['regex', '--pattern', '(a'], { env });
     assert.equal(r.exit, 2);

@@ -77,8 +77,8 @@ async function action(ctx: CliContext, paths: string[], o: RegexOptions): Promis
     const findings: import('../../redos/scan.ts').RegexFinding[] =
       v.kind === 'vulnerable' ? [{ rule: 'unsafe-regex', severity: v.severity, ...site, analysis: a }] : v.kind === 'unknown' ? [{ rule: 'regex-unknown', severity: 'info', ...site, analysis: a }] : [];
     const result = { root: ctx.cwd, findings, suppressed: [], diagnostics: [], stats: { files: 0, skippedFiles: 0, sites: 1, dynamic: 0, unique: 1, analysed: 1, packages: 0, packagesCached: 0, ms: Math.round(a.ms) } };
-    if (o.format === 'text' && findings.length === 0) {
-      ctx.stdout.write(`${report.showRegex(o.pattern, o.flags)}: ${v.kind === 'safe' ? 'safe (linear in V8 for every input)' : v.kind}\n`);
+    if (o.format === 'text') {
+      ctx.stdout.write(findings.length === 0 ? `${report.showRegex(o.pattern, o.flags)}: safe (no super-linear backtracking)\n` : report.toText(result, { color: ctx.color, summary: false }));
     } else write(ctx, o, result, report);
     ctx.exitCode = exitFor(findings, failOn, o.failOnUnknown === true);
     return;
