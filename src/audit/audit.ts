@@ -195,11 +195,15 @@ export async function runAudit(graphs: readonly LockGraph[], opts: AuditOptions)
   const vulnerable = new Set<string>();
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 
+  const pathCache = new Map<string, ReturnType<typeof dependencyPaths>>();
   for (const g of groups) {
     const paths: DependencyPath[] = [];
     let pathCount = 0;
     for (const inst of g.installs) {
-      const ps = dependencyPaths(g.graph, inst.id, maxPaths);
+      // The same install is reported once per vulnerability: compute its paths once.
+      const pk = `${graphs.indexOf(g.graph)}:${inst.id}`;
+      let ps = pathCache.get(pk);
+      if (!ps) pathCache.set(pk, (ps = dependencyPaths(g.graph, inst.id, maxPaths)));
       pathCount += ps.total;
       for (const p of ps.paths) if (paths.length < maxPaths) paths.push({ importer: p[0] ?? '.', packages: p.slice(1) });
     }
@@ -280,9 +284,11 @@ export async function runAudit(graphs: readonly LockGraph[], opts: AuditOptions)
   };
 }
 
-/** Highest severity first, then advisory id, then package. */
+const collator = new Intl.Collator('en', { numeric: true });
+
+/** Highest severity first, then advisory id (numeric: NSWG-ECO-31 before NSWG-ECO-101), then package. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.title.localeCompare(b.title, 'en', { numeric: true });
+  return severityRank(b.severity) - severityRank(a.severity) || collator.compare(a.ruleId, b.ruleId) || collator.compare(a.title, b.title);
 }
 
 export function toFinding(d: AuditFindingData): Finding {

@@ -10,11 +10,12 @@
  *   versions they cover, with their justification kept in the report.
  */
 import semver from 'semver';
-import { severityRank, type Finding, type Severity } from '../core/finding.ts';
+import type { Finding, Severity } from '../core/finding.ts';
 import type { IgnorePolicy } from '../core/ignore.ts';
 import { ECOSYSTEM_NODEJS, type AdvisorySource, type OsvRecord, type VexStatement } from '../core/osv.ts';
 import { advisoryFixVersions, matchAffects, matchVersion, minimalUpgrade, parseRange, parseVersion, type VulnMatch } from './match.ts';
 import { rateRecord, recordUrl, type Cvss } from './severity.ts';
+import { compareFindings } from './audit.ts';
 
 export interface ScheduleEntry {
   start: string;
@@ -256,7 +257,7 @@ export function checkNode(opts: NodeCheckOptions): NodeCheckResult {
     else findings.push(finding);
   }
 
-  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }));
+  findings.sort(compareFindings);
   // One upgrade that fixes every vulnerability found (platform-applicable, not VEX-suppressed).
   const all = minimalUpgrade(v, [...allFixes.values()], (x) => matched.some((m) => matchAffects(m, ECOSYSTEM_NODEJS, 'node', x)));
   const recommended = all ? { version: `v${all.version}`, sameMajor: all.sameMajor } : null;

@@ -25,6 +25,8 @@ export interface ProjectAuditOptions {
   /** Registry for upgrade advice; undefined = offline. */
   registry?: { url: string; fetch: typeof fetch; signal?: AbortSignal };
   progress?: (m: string) => void;
+  /** A package.json dependency missing from the lockfile: an error (default) or a warning. */
+  mismatch?: 'error' | 'warn';
 }
 
 export interface ProjectAudit {
@@ -63,7 +65,7 @@ export async function auditProject(o: ProjectAuditOptions): Promise<ProjectAudit
   for (const f of files) {
     o.progress?.(`reading ${relative(root, f)}`);
     try {
-      graphs.push(await readLockfile(f));
+      graphs.push(await readLockfile(f, { ...(o.mismatch && { mismatch: o.mismatch }) }));
     } catch (err) {
       if (!isAppError(err)) throw err;
       errors.push(err);

@@ -49,7 +49,16 @@ function fromSeverityList(list: readonly OsvSeverity[] | undefined): Cvss | unde
   return undefined;
 }
 
+const rated = new WeakMap<OsvRecord, RatedSeverity>();
+
+/** The severity of a record (cached per record object). */
 export function rateRecord(r: OsvRecord): RatedSeverity {
+  let x = rated.get(r);
+  if (!x) rated.set(r, (x = rate(r)));
+  return x;
+}
+
+function rate(r: OsvRecord): RatedSeverity {
   let label: Severity | undefined;
   for (const a of r.affected ?? []) {
     const n = a.database_specific?.nswg as { severity?: unknown } | undefined;

@@ -94,6 +94,7 @@ interface AuditFlags {
   format: 'text' | 'json' | 'sarif' | 'markdown';
   maxPaths: string;
   recursive?: boolean;
+  allowMismatch?: boolean;
 }
 
 async function action(ctx: CliContext, target: string | undefined, flags: AuditFlags): Promise<void> {
@@ -126,6 +127,7 @@ async function action(ctx: CliContext, target: string | undefined, flags: AuditF
     ignore: policy,
     ...(!flags.offline && { registry: { url: registryUrl, fetch: ctx.fetch, signal: ctx.signal } }),
     progress: ctx.progress,
+    ...(flags.allowMismatch && { mismatch: 'warn' as const }),
   });
   for (const e of errors) ctx.stderr.write(formatError(e, ctx.color && ctx.stderr.isTTY === true));
   const expired = policy.expired();
@@ -176,6 +178,7 @@ export const audit: CliCommand = {
       .option('--registry <url>', 'npm registry for upgrade advice (default: $NODESEC_REGISTRY or https://registry.npmjs.org/)')
       .option('--max-paths <n>', 'dependency paths listed per finding (all are counted)', '10')
       .option('-r, --recursive', 'audit every lockfile under the directory (node_modules skipped)')
+      .option('--allow-mismatch', 'audit a lockfile that misses dependencies declared in package.json (warn instead of failing)')
       .addHelpText('after', `
 Examples:
   $ nodesec audit                                 audit the project in this directory

@@ -48,7 +48,8 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
     const raw = typeof sec === 'object' && sec !== null ? (sec as Record<string, unknown>).failOn : undefined;
     return typeof raw === 'string' ? parseSeverity(raw) : undefined;
   };
-  const global = flags.failOn ? parseSeverity(flags.failOn) : typeof settings.failOn === 'string' ? parseSeverity(settings.failOn) : undefined;
+  const flag = flags.failOn ? parseSeverity(flags.failOn) : undefined;
+  const fileDefault = typeof settings.failOn === 'string' ? parseSeverity(settings.failOn) : undefined;
 
   const entries: import('../../report/findings.ts').CheckReportEntry[] = [];
   let exit: number = EXIT.OK;
@@ -75,7 +76,8 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
       const code = isAppError(err) ? err.exit : EXIT.INTERNAL;
       if (code > exit) exit = code;
     }
-    const failOn = global ?? configured(check.id) ?? check.defaultFailOn ?? 'low';
+    // flag > the check's own key in the config file > the file's global failOn > the check's default
+    const failOn = flag ?? configured(check.id) ?? fileDefault ?? check.defaultFailOn ?? 'low';
     const failed = result.status === 'error' || failing(result.findings, failOn);
     if (failed && exit === EXIT.OK) exit = EXIT.FINDINGS;
     entries.push({ result, title: check.title, failOn, failed });
