@@ -8,6 +8,17 @@ export function packageKey(ecosystem: string, name: string): string {
   return `${ecosystem.toLowerCase()}\u0000${name}`;
 }
 
+/** The distinct package keys a record affects, in order. */
+export function packageKeysOf(r: OsvRecord): string[] {
+  const keys: string[] = [];
+  for (const a of r.affected ?? []) {
+    if (!a.package) continue;
+    const k = packageKey(a.package.ecosystem, a.package.name);
+    if (!keys.includes(k)) keys.push(k);
+  }
+  return keys;
+}
+
 /** Newest `modified` among records (ISO strings compare in time order). */
 export function newestModified(records: Iterable<OsvRecord>): string | undefined {
   let newest: string | undefined;
@@ -26,12 +37,7 @@ export class MemorySource implements AdvisorySource {
     this.#records = records;
     this.#vex = vex;
     for (const r of records) {
-      const seen = new Set<string>();
-      for (const a of r.affected ?? []) {
-        if (!a.package) continue;
-        const k = packageKey(a.package.ecosystem, a.package.name);
-        if (seen.has(k)) continue;
-        seen.add(k);
+      for (const k of packageKeysOf(r)) {
         let list = this.#byPackage.get(k);
         if (!list) this.#byPackage.set(k, (list = []));
         list.push(r);

@@ -152,39 +152,40 @@ function dateFromCves(cves: string[] | undefined): string | undefined {
   return years[0] ? `${years[0]}-01-01T00:00:00Z` : undefined;
 }
 
-/** Fills `database_specific.nswg` with the fields that do not come back from OSV as they were. */
-function keepResidual(
-  rec: Record<string, unknown>,
-  osv: OsvRecord,
-  derive: (osv: OsvRecord, key: string) => Derived,
-  extra: Record<string, unknown>,
-): void {
-  const residual: Record<string, unknown> = { keys: Object.keys(rec), ...extra };
+/** The fields of `rec` that do not come back from `target` as they were, plus the key order. */
+function residualOf<T>(rec: Record<string, unknown>, target: T, derive: (t: T, key: string) => Derived): Record<string, unknown> {
+  const residual: Record<string, unknown> = { keys: Object.keys(rec) };
   for (const [k, v] of Object.entries(rec)) {
-    const d = derive(osv, k);
+    const d = derive(target, k);
     if (d === NONE || !isDeepStrictEqual(d, v)) residual[k] = v;
   }
-  osv.database_specific = { ...osv.database_specific, nswg: residual };
+  return residual;
 }
 
-function residualOf(osv: OsvRecord): Record<string, unknown> | undefined {
-  const r = osv.database_specific?.nswg;
-  return r && typeof r === 'object' && !Array.isArray(r) ? (r as Record<string, unknown>) : undefined;
-}
-
-function rebuild(osv: OsvRecord, defaults: readonly string[], derive: (osv: OsvRecord, key: string) => Derived, fallback: (key: string) => unknown): Record<string, unknown> {
-  const residual = residualOf(osv) ?? {};
+/** The WG record back: kept values first, derived ones for the rest, in the original key order. */
+function rebuild<T>(
+  target: T,
+  kept: unknown,
+  defaults: readonly string[],
+  derive: (t: T, key: string) => Derived,
+  fallback: (key: string) => unknown = () => undefined,
+): Record<string, unknown> {
+  const residual = kept && typeof kept === 'object' && !Array.isArray(kept) ? (kept as Record<string, unknown>) : {};
   const keys = Array.isArray(residual.keys) ? (residual.keys as string[]) : defaults;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (Object.hasOwn(residual, k) && k !== 'keys') out[k] = residual[k];
     else {
-      const d = derive(osv, k);
+      const d = derive(target, k);
       const v = d === NONE ? fallback(k) : d;
       if (v !== undefined) out[k] = v;
     }
   }
   return out;
+}
+
+function keepResidual(rec: Record<string, unknown>, osv: OsvRecord, derive: (osv: OsvRecord, key: string) => Derived): void {
+  osv.database_specific = { ...osv.database_specific, nswg: residualOf(rec, osv, derive) };
 }
 
 function firstAffected(osv: OsvRecord): OsvAffected | undefined {
@@ -291,14 +292,14 @@ export function nswgNpmToOsv(rec: NswgNpmRecord | Record<string, unknown>, id: s
     },
   };
   if (!Object.hasOwn(r, 'patched_versions')) delete (osv.affected![0]!.database_specific!.nswg as Record<string, unknown>).patched_versions;
-  keepResidual(r, osv, deriveNpm, {});
+  keepResidual(r, osv, deriveNpm);
   return osv;
 }
 
 /** OSV → WG ecosystem advisory. Exact for records made by `nswgNpmToOsv`; best effort for others. */
 export function osvToNswgNpm(osv: OsvRecord): NswgNpmRecord {
   const aff = firstAffected(osv);
-  return rebuild(osv, NPM_KEYS, deriveNpm, (k) => {
+  return rebuild(osv, osv.database_specific?.nswg, NPM_KEYS, deriveNpm, (k) => {
     switch (k) {
       case 'id': return Number(/(\d+)$/.exec(osv.id)?.[1] ?? 0);
       case 'created_at': return (dayOf(osv.published) === NONE ? osv.modified.slice(0, 10) : dayOf(osv.published));
@@ -406,14 +407,14 @@ export function nswgCoreToOsv(rec: NswgCoreRecord | Record<string, unknown>, id:
       ...(estimated && { modified_estimated: true }),
     },
   };
-  keepResidual(r, osv, deriveCore, {});
+  keepResidual(r, osv, deriveCore);
   return osv;
 }
 
 /** OSV → WG core record. Exact for records made by `nswgCoreToOsv`; best effort for others. */
 export function osvToNswgCore(osv: OsvRecord): NswgCoreRecord {
   const aff = firstAffected(osv);
-  return rebuild(osv, CORE_KEYS, deriveCore, (k) => {
+  return rebuild(osv, osv.database_specific?.nswg, CORE_KEYS, deriveCore, (k) => {
     switch (k) {
       case 'ref': return undefined;
       case 'vulnerable': return aff ? osvToSemverRange(aff) : '*';
@@ -462,28 +463,13 @@ export function nswgDepsToVex(rec: NswgDepsRecord | Record<string, unknown>, id:
     ...(typeof r.description === 'string' && { description: r.description }),
     ...(typeof r.ref === 'string' && { references: [r.ref] }),
   };
-  const residual: Record<string, unknown> = { keys: Object.keys(r) };
-  for (const [k, v] of Object.entries(r)) {
-    const d = deriveDeps(st, k);
-    if (d === NONE || !isDeepStrictEqual(d, v)) residual[k] = v;
-  }
-  st.database_specific = { source: nswgSourceUrl('deps', id), nswg: residual };
+  st.database_specific = { source: nswgSourceUrl('deps', id), nswg: residualOf(r, st, deriveDeps) };
   return st;
 }
 
 /** VEX statement → WG deps record (exact for statements made by `nswgDepsToVex`). */
 export function vexToNswgDeps(st: VexStatement): NswgDepsRecord {
-  const residual = (st.database_specific?.nswg ?? {}) as Record<string, unknown>;
-  const keys = Array.isArray(residual.keys) ? (residual.keys as string[]) : DEPS_KEYS;
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    if (Object.hasOwn(residual, k) && k !== 'keys') out[k] = residual[k];
-    else {
-      const d = deriveDeps(st, k);
-      if (d !== NONE) out[k] = d;
-    }
-  }
-  return out as NswgDepsRecord;
+  return rebuild(st, st.database_specific?.nswg, DEPS_KEYS, deriveDeps) as NswgDepsRecord;
 }
 
 // ---------------------------------------------------------------------------------------------

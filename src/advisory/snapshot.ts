@@ -30,7 +30,7 @@ import { dirname, join, basename } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { AppError } from '../core/errors.ts';
 import type { AdvisorySource, AdvisorySourceMeta, OsvRecord, VexStatement } from '../core/osv.ts';
-import { newestModified, packageKey } from './memory.ts';
+import { newestModified, packageKey, packageKeysOf } from './memory.ts';
 
 export const SNAPSHOT_MAGIC = 'NODESEC-ADVISORY-SNAPSHOT';
 export const SNAPSHOT_VERSION = 1;
@@ -112,12 +112,7 @@ export function encodeSnapshot(input: BuildSnapshotInput): Buffer {
     blockOffsets.push((at += z.length));
   }
   records.forEach((r, i) => {
-    const seen = new Set<string>();
-    for (const a of r.affected ?? []) {
-      if (!a.package) continue;
-      const k = packageKey(a.package.ecosystem, a.package.name);
-      if (seen.has(k)) continue;
-      seen.add(k);
+    for (const k of packageKeysOf(r)) {
       const list = packages.get(k);
       if (list) list.push(i);
       else packages.set(k, [i]);

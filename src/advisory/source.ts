@@ -62,12 +62,23 @@ export function isUrlSpec(spec: string): boolean {
 }
 
 /** GET with bounded size and a clear error code for every failure. */
-export async function fetchBytes(url: string, opts: Pick<OpenSourceOptions, 'fetch' | 'signal'>, maxBytes = MAX_ARCHIVE_BYTES): Promise<Uint8Array> {
+export async function fetchBytes(url: string, opts: Pick<OpenSourceOptions, 'fetch' | 'signal'> & { env?: OpenSourceOptions['env'] }, maxBytes = MAX_ARCHIVE_BYTES): Promise<Uint8Array> {
   const f = opts.fetch ?? globalThis.fetch;
+  // bounded in time: NODESEC_HTTP_TIMEOUT seconds (default 300, OSV's npm export is large)
+  const seconds = Number(opts.env?.NODESEC_HTTP_TIMEOUT ?? 300);
+  const timeout = AbortSignal.timeout((Number.isFinite(seconds) && seconds > 0 ? seconds : 300) * 1000);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   let res: Response;
+  let buf: Uint8Array;
   try {
-    res = await f(url, { ...(opts.signal && { signal: opts.signal }), headers: { 'user-agent': 'nodesec' } });
+    res = await f(url, { signal, headers: { 'user-agent': 'nodesec' } });
+    if (res.ok) {
+      const len = Number(res.headers.get('content-length') ?? 0);
+      if (len > maxBytes) throw new AppError('ERR_INPUT_TOO_LARGE', `${url} is ${len} bytes, over the ${maxBytes}-byte limit`, { file: url });
+      buf = new Uint8Array(await res.arrayBuffer());
+    } else buf = new Uint8Array();
   } catch (cause) {
+    if (isAppError(cause)) throw cause;
     throw new AppError('ERR_UPSTREAM_UNREACHABLE', `cannot reach ${url}: ${(cause as Error).message}`, {
       file: url,
       cause,
@@ -81,9 +92,6 @@ export async function fetchBytes(url: string, opts: Pick<OpenSourceOptions, 'fet
       hint: res.status === 404 ? 'check the URL' : 'try again later, or use a local source',
     });
   }
-  const len = Number(res.headers.get('content-length') ?? 0);
-  if (len > maxBytes) throw new AppError('ERR_INPUT_TOO_LARGE', `${url} is ${len} bytes, over the ${maxBytes}-byte limit`, { file: url });
-  const buf = new Uint8Array(await res.arrayBuffer());
   if (buf.length > maxBytes) throw new AppError('ERR_INPUT_TOO_LARGE', `${url} is over the ${maxBytes}-byte limit`, { file: url });
   return buf;
 }
