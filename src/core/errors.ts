@@ -63,6 +63,7 @@ export const ERRORS = {
 
   // scorecard
   ERR_SCORECARD_SCOPE: { title: 'Scorecard monitor scope file is invalid', exit: EXIT.USAGE, http: 400 },
+  ERR_SCORECARD_DATABASE: { title: 'Scorecard monitor database file is invalid', exit: EXIT.INPUT, http: 400 },
 
   // bugs
   ERR_INTERNAL: { title: 'Internal error (a bug in nodesec)', exit: EXIT.INTERNAL, http: 500 },

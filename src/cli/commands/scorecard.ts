@@ -70,6 +70,151 @@ async function checkAction(ctx: CliContext, dir: string | undefined, o: CheckOpt
   ctx.exitCode = minScore !== undefined && r.effectiveScore >= 0 && r.effectiveScore < minScore ? EXIT.FINDINGS : EXIT.OK;
 }
 
+interface MonitorCliOptions {
+  scope: string;
+  database: string;
+  report: string;
+  html?: string;
+  issue?: string;
+  discover?: string[];
+  githubApi: string;
+  scorecardApi: string;
+  concurrency: string;
+  retries: string;
+  local?: string;
+  reportTags: boolean;
+  renderBadge?: boolean;
+  reportTool: 'scorecard-visualizer' | 'deps.dev';
+  dryRun?: boolean;
+  format: 'text' | 'json';
+}
+
+function positiveInt(v: string, flag: string, min = 0): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new AppError('ERR_USAGE', `${flag} must be an integer >= ${min}, got "${v}"`);
+  return n;
+}
+
+async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<void> {
+  const [{ readFile, writeFile, mkdir }, { resolve, dirname, join }, { existsSync }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:fs')]);
+  const db = await import('../../scorecard/monitor/database.ts');
+  const mon = await import('../../scorecard/monitor/run.ts');
+  const render = await import('../../scorecard/monitor/render.ts');
+  const concurrency = positiveInt(o.concurrency, '--concurrency', 1);
+  const retries = positiveInt(o.retries, '--retries');
+  const scopePath = resolve(ctx.cwd, o.scope);
+  const dbPath = resolve(ctx.cwd, o.database);
+  const reportPath = resolve(ctx.cwd, o.report);
+  const readOr = async (p: string, dflt: string | undefined) => {
+    try {
+      return await readFile(p, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && dflt !== undefined) return dflt;
+      throw new AppError('ERR_INPUT_NOT_FOUND', `cannot read ${p}: ${(e as Error).message}`, { file: p, cause: e });
+    }
+  };
+  let scope = db.parseScope(await readOr(scopePath, o.discover ? '{"github.com":{}}' : undefined), scopePath);
+  const database = db.parseDatabase(await readOr(dbPath, ''), dbPath);
+  const token = ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
+  const http = {
+    fetch: ctx.fetch,
+    retries,
+    signal: ctx.signal,
+    ...(ctx.env.NODESEC_BACKOFF_MS !== undefined && { backoffMs: Number(ctx.env.NODESEC_BACKOFF_MS) }),
+    onRetry: (url: string, attempt: number, why: string, wait: number) => ctx.progress(`retry ${attempt} of ${url} in ${Math.round(wait)} ms (${why})`),
+  };
+  let added: string[] = [];
+  if (o.discover?.length) {
+    const d = await mon.discoverScope(scope, o.discover, o.githubApi, { ...http, ...(token && { headers: { authorization: `Bearer ${token}` } }) });
+    scope = d.scope;
+    added = d.added;
+  }
+  let source;
+  if (o.local) {
+    const root = resolve(ctx.cwd, o.local);
+    const [{ localSource }, { runScorecard }] = await Promise.all([import('../../scorecard/sources/local.ts'), import('../../scorecard/run.ts')]);
+    source = async (org: string, repo: string) => {
+      const dir = [join(root, org, repo), join(root, repo)].find((p) => existsSync(p));
+      if (!dir) return undefined;
+      const src = await localSource(dir);
+      const commit = await src.headCommit?.();
+      if (!commit || !/^[a-f0-9]{40}$/.test(commit)) throw new AppError('ERR_INPUT_NOT_FOUND', `${dir} is not a git checkout (no HEAD commit)`, { file: dir });
+      const r = await runScorecard(src, { now: ctx.now(), signal: ctx.signal });
+      return { score: Math.round(r.score * 10) / 10, date: ctx.now().toISOString(), commit, checks: Object.fromEntries(r.checks.map((c) => [c.name, c.score])) };
+    };
+  } else {
+    source = mon.scorecardApiSource(o.scorecardApi, http);
+  }
+  const result = await mon.runMonitor({ scope, database, source, concurrency, progress: ctx.progress, signal: ctx.signal });
+  const ropts = { reportTagsEnabled: o.reportTags, renderBadge: o.renderBadge === true, reportTool: o.reportTool };
+  const changed = db.serializeDatabase(database) !== db.serializeDatabase(result.database);
+  const issue = render.renderIssue(result.scores, ropts);
+  const write = async (p: string, content: string) => {
+    if (o.dryRun) return;
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, content);
+  };
+  if (changed) {
+    await write(dbPath, db.serializeDatabase(result.database));
+    const segment = render.renderReport(result.scores, ropts);
+    await write(reportPath, o.reportTags ? render.updateOrCreateSegment(await readOr(reportPath, ''), segment) : segment);
+  }
+  if (added.length) await write(scopePath, JSON.stringify(scope, null, 2));
+  if (o.issue && issue) await write(resolve(ctx.cwd, o.issue), issue);
+  if (o.html) {
+    const { renderHtml } = await import('../../scorecard/monitor/html.ts');
+    await write(resolve(ctx.cwd, o.html), renderHtml(result.database, { scope, now: ctx.now() }));
+  }
+  const failures = result.failed.map((f) => ({ repo: `${f.org}/${f.repo}`, error: mon.describeFailure(f.error) }));
+  if (o.format === 'json') {
+    ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, changed, dryRun: o.dryRun === true, discovered: added, scores: result.scores, skipped: result.skipped, failed: failures, issue: issue ?? null }, null, 2)}\n`);
+  } else {
+    const moved = result.scores.filter((s) => s.currentDiff || s.changes?.length);
+    ctx.stdout.write(`${result.scores.length} repositories scored, ${moved.length} changed${o.dryRun ? ' (dry run: nothing written)' : changed ? `; wrote ${o.database} and ${o.report}` : '; database unchanged'}\n`);
+    for (const s of moved) {
+      ctx.stdout.write(`  ${s.org}/${s.repo}: ${s.prevScore ?? '—'} -> ${s.score}${s.changes?.length ? ` (${s.changes.map((c) => `${c.check} ${c.from ?? '—'}->${c.to ?? '—'}`).join(', ')})` : ''}\n`);
+    }
+    for (const a of added) ctx.stdout.write(`  discovered ${a}\n`);
+  }
+  for (const s of result.skipped) ctx.stderr.write(`warning: ${s.org}/${s.repo}: ${s.reason}\n`);
+  for (const f of failures) ctx.stderr.write(`error: ${f.repo}: ${f.error}\n`);
+  const attempted = result.scores.length + result.failed.length;
+  ctx.exitCode = attempted > 0 && result.scores.length === 0 && result.failed.length > 0 ? EXIT.UPSTREAM : EXIT.OK;
+}
+
+function registerMonitor(parent: Command, ctx: CliContext): void {
+  parent
+    .command('monitor')
+    .description('Update an ossf/scorecard-monitor database and report: scores of every repository in scope, history, deltas, per-check changes')
+    .requiredOption('--scope <file>', 'scope.json (the monitor\'s format: { "github.com": { "<org>": { "included": [...], "excluded": [...] } } })')
+    .requiredOption('--database <file>', 'database.json (created when missing)')
+    .requiredOption('--report <file>', 'markdown report; the table goes between the monitor\'s markers')
+    .option('--html <file>', 'also write an HTML report with score-history charts')
+    .option('--issue <file>', 'write the body of an issue listing what changed (only when something did)')
+    .option('--discover <orgs>', 'add the public repositories of these GitHub orgs to the scope (comma-separated)', collect)
+    .option('--github-api <url>', 'GitHub REST API base URL', 'https://api.github.com')
+    .option('--scorecard-api <url>', 'Scorecard API base URL', 'https://api.securityscorecards.dev')
+    .option('--local <dir>', 'score local checkouts (<dir>/<org>/<repo> or <dir>/<repo>) with nodesec instead of asking the Scorecard API')
+    .option('--concurrency <n>', 'requests in parallel', '10')
+    .option('--retries <n>', 'retries on 429, 5xx and network errors (exponential backoff, Retry-After honoured)', '4')
+    .option('--no-report-tags', 'write the whole report file instead of the part between the markers')
+    .option('--render-badge', 'show the Scorecard badge instead of the score')
+    .addOption(new Option('--report-tool <tool>', 'where report links point').choices(['scorecard-visualizer', 'deps.dev']).default('scorecard-visualizer'))
+    .option('--dry-run', 'compute and print, write nothing')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+File-compatible with ossf/scorecard-monitor: the same scope.json, database.json and report
+markers, so the two can take turns. nodesec adds per-check scores to each history entry
+("checks"), which the monitor carries along untouched. GITHUB_TOKEN is used for the GitHub API.
+
+Examples:
+  $ nodesec scorecard monitor --scope scope.json --database database.json --report report.md
+  $ nodesec scorecard monitor --scope scope.json --database database.json --report report.md \\
+      --discover nodejs --issue issue.md --html scorecard.html
+  $ nodesec scorecard monitor --scope scope.json --database db.json --report r.md --local ~/src`)
+    .action((o: MonitorCliOptions) => monitorAction(ctx, o));
+}
+
 function registerCheck(parent: Command, ctx: CliContext): void {
   parent
     .command('check')
@@ -114,5 +259,6 @@ Examples:
   $ nodesec scorecard check                          score this checkout
   $ nodesec scorecard monitor --scope scope.json --database database.json --report report.md`);
     registerCheck(sc, ctx);
+    registerMonitor(sc, ctx);
   },
 };
