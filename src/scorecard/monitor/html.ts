@@ -15,18 +15,21 @@ interface Series {
   points: { x: number; y: number; label: string }[];
 }
 
-function chart(series: Series[], o: { width: number; height: number; band?: { x: number; lo: number; hi: number }[]; yMax?: number; axes?: boolean; color?: string[] }): string {
+function chart(series: Series[], o: { width: number; height: number; band?: { x: number; lo: number; hi: number }[]; fit?: boolean; axes?: boolean; color?: string[] }): string {
   const pad = o.axes ? { l: 28, r: 8, t: 8, b: 20 } : { l: 2, r: 2, t: 2, b: 2 };
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return `<svg width="${o.width}" height="${o.height}" role="img"><text x="4" y="${o.height / 2}" class="muted">no data</text></svg>`;
   let x0 = Math.min(...all.map((p) => p.x));
   let x1 = Math.max(...all.map((p) => p.x));
   if (x0 === x1) (x0 -= 86_400_000), (x1 += 86_400_000);
-  const yMax = o.yMax ?? 10;
+  // Sparklines (fit) use the series' own range, so that small moves show; full charts use 0-10.
+  const ys = all.map((p) => p.y);
+  const yMin = o.fit ? Math.max(0, Math.min(...ys) - 0.5) : 0;
+  const yMax = o.fit ? Math.min(10, Math.max(...ys) + 0.5) : 10;
   const w = o.width - pad.l - pad.r;
   const h = o.height - pad.t - pad.b;
   const X = (x: number) => pad.l + ((x - x0) / (x1 - x0)) * w;
-  const Y = (y: number) => pad.t + h - (Math.max(0, y) / yMax) * h;
+  const Y = (y: number) => pad.t + h - ((Math.max(0, y) - yMin) / (yMax - yMin)) * h;
   let svg = `<svg viewBox="0 0 ${o.width} ${o.height}" width="${o.width}" height="${o.height}" role="img" xmlns="http://www.w3.org/2000/svg">`;
   if (o.axes) {
     for (const g of [0, 2.5, 5, 7.5, 10]) svg += `<line x1="${pad.l}" x2="${o.width - pad.r}" y1="${Y(g).toFixed(1)}" y2="${Y(g).toFixed(1)}" class="grid"/><text x="${pad.l - 4}" y="${(Y(g) + 3).toFixed(1)}" text-anchor="end" class="tick">${g}</text>`;
@@ -44,6 +47,7 @@ function chart(series: Series[], o: { width: number; height: number; band?: { x:
     s.points.forEach((p, k) => {
       d += k === 0 ? `M${X(p.x).toFixed(1)},${Y(p.y).toFixed(1)}` : `H${X(p.x).toFixed(1)}V${Y(p.y).toFixed(1)}`;
     });
+    if (s.points.length === 1) d += `H${X(x1).toFixed(1)}`;
     svg += `<path d="${d}" fill="none" stroke="${color}" stroke-width="${o.axes ? 2 : 1.5}"/>`;
     if (o.axes) for (const p of s.points) svg += `<circle cx="${X(p.x).toFixed(1)}" cy="${Y(p.y).toFixed(1)}" r="3" fill="${color}"><title>${esc(p.label)}</title></circle>`;
   });
@@ -83,7 +87,7 @@ export function renderHtml(db: Database, o: { scope?: Scope; now: Date; title?: 
     const cur = r.entries.at(-1)!;
     const prev = r.entries.at(-2);
     const diff = prev ? Number.parseFloat((cur.score - prev.score).toFixed(1)) : 0;
-    body += `<tr><td><a href="#${esc(`${r.org}-${r.repo}`)}">${esc(`${r.org}/${r.repo}`)}</a></td><td class="${scoreClass(cur.score)}">${cur.score}</td><td class="${diff > 0 ? 'up' : diff < 0 ? 'down' : ''}">${diff > 0 ? '+' : ''}${diff}</td><td>${esc(cur.date.slice(0, 10))}</td><td><code>${esc(cur.commit.slice(0, 7))}</code></td><td>${chart([{ points: r.entries.map((e) => ({ x: t(e.date), y: e.score, label: `${e.date}: ${e.score}` })) }], { width: 160, height: 28 })}</td></tr>`;
+    body += `<tr><td><a href="#${esc(`${r.org}-${r.repo}`)}">${esc(`${r.org}/${r.repo}`)}</a></td><td class="${scoreClass(cur.score)}">${cur.score}</td><td class="${diff > 0 ? 'up' : diff < 0 ? 'down' : ''}">${diff > 0 ? '+' : ''}${diff}</td><td>${esc(cur.date.slice(0, 10))}</td><td><code>${esc(cur.commit.slice(0, 7))}</code></td><td>${chart([{ points: r.entries.map((e) => ({ x: t(e.date), y: e.score, label: `${e.date}: ${e.score}` })) }], { width: 160, height: 28, fit: true })}</td></tr>`;
   }
   body += '</tbody></table></section>';
   for (const r of repos) {
@@ -98,7 +102,7 @@ export function renderHtml(db: Database, o: { scope?: Scope; now: Date; title?: 
       for (const n of names) {
         const pts = withChecks.filter((e) => e.checks![n] !== undefined && e.checks![n]! >= 0).map((e) => ({ x: t(e.date), y: e.checks![n]!, label: `${n} ${e.date}: ${e.checks![n]}` }));
         const last = cur.checks?.[n];
-        body += `<div class="check"><span>${esc(n)}</span><b class="${scoreClass(last ?? -1)}">${last === undefined || last < 0 ? '?' : last}</b>${chart([{ points: pts }], { width: 110, height: 22, color: ['#64748b'] })}</div>`;
+        body += `<div class="check"><span>${esc(n)}</span><b class="${scoreClass(last ?? -1)}">${last === undefined || last < 0 ? '?' : last}</b>${chart([{ points: pts }], { width: 110, height: 22, fit: true, color: ['#64748b'] })}</div>`;
       }
       body += '</div>';
       const changes = r.entries.slice(1).flatMap((e, i) => checkChanges(r.entries[i], e));
