@@ -114,3 +114,31 @@ test('db sync from a loopback "GitHub raw" and "OSV all.zip": default sources ov
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('db build from a directory with bad files: writes the good records, names each skipped file on stderr, exit 0', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'nodesec-build-bad-'));
+  try {
+    const out = join(dir, 'x.snapshot');
+    const r = await runCli(['db', 'build', '--from', join(OWN, 'advisory', 'osv-dir-with-bad'), '--out', out]);
+    assert.equal(r.exit, 0, r.stderr);
+    assert.match(r.stdout, /1 advisories/);
+    assert.match(r.stderr, /malformed-json\.json:2:\d+: skipped: malformed JSON/);
+    assert.match(r.stderr, /id-wrong-type\.json#\/id: skipped: "id" is required and must be a non-empty string/);
+    assert.match(r.stderr, /package-json-not-advisory\.json#\/id: skipped/);
+    assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('db --help lists every subcommand; each subcommand help teaches with examples', async () => {
+  const r = await runCli(['db', '--help']);
+  assert.equal(r.exit, 0);
+  for (const sub of ['validate', 'index', 'export', 'build', 'sync', 'info']) assert.match(r.stdout, new RegExp(`\\n  ${sub}\\b`));
+  for (const sub of ['validate', 'index', 'export', 'build', 'sync', 'info']) {
+    const h = await runCli(['db', sub, '--help']);
+    assert.equal(h.exit, 0, sub);
+    assert.match(h.stdout, /Examples:/, sub);
+    assert.match(h.stdout, /Exit codes:/, sub);
+  }
+});
