@@ -94,6 +94,7 @@ export async function analyzeRegex(pattern: string, flags: string, budget?: Part
       flags,
       attack: c.attack,
       expected: c.complexity.type,
+      ...(c.complexity.degree !== undefined && { degree: c.complexity.degree }),
       replaceAll: c.attack.continuation || flags.includes('g'),
       budgetMs: left,
     });

@@ -48,7 +48,7 @@ parentPort.on('message', (t) => {
       let ms = performance.now() - t0;
       // On a busy machine a long run is also descheduled: waiting for a core is not the regex's
       // cost. The thread CPU clock ticks every few ms, so it is trusted only for long runs.
-      if (c0 && ms >= 40) { const d = cpu(c0); ms = Math.min(ms, (d.user + d.system) / 1000 + 4); }
+      if (c0 && ms >= 10) { const d = cpu(c0); ms = Math.min(ms, (d.user + d.system) / 1000 + 2); }
       if (ms < best) best = ms;
     }
     parentPort.postMessage({ ok: true, ms: best });

@@ -16,6 +16,8 @@ export interface ProofOptions {
   flags: string;
   attack: Attack;
   expected: 'exponential' | 'polynomial';
+  /** Expected polynomial degree (sets the starting length). */
+  degree?: number;
   /** Use replace (g flag full search). */
   replaceAll: boolean;
   /** Wall-clock budget for the whole proof. */
@@ -34,9 +36,10 @@ export interface ProofResult {
   complexity?: { type: 'exponential' | 'polynomial'; degree?: number };
 }
 
-const STOP_MS = 60;
-const SIGNIFICANT_MS = 15;
-const MAX_LENGTH = 1 << 21;
+const STOP_MS = 25;
+const SIGNIFICANT_MS = 10;
+/** A real polynomial blow-up is unmistakable long before this length (2^18: ~3e10 steps for a quadratic). */
+const MAX_LENGTH = 1 << 18;
 const SAMPLE_TIMEOUT_MS = 1500;
 const MAX_SAMPLES = 40;
 const EXP_PUMPS = 48;
@@ -72,7 +75,12 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
   const samples: Proof['samples'] = [];
   const lengthOf = (pumps: number): number => attack.prefix.length + pumps * attack.pump.length + attack.suffix.length;
   let exp = opts.expected === 'exponential';
-  let pumps = exp ? 1 : Math.max(1, Math.ceil(128 / attack.pump.length));
+  // polynomial: start where a degree-d blow-up costs ~2e5 steps (well under a millisecond)
+  const d = Math.max(2, opts.degree ?? 2);
+  let fact = 1;
+  for (let i = 2; i <= d; i++) fact *= i;
+  const startLength = Math.max(32, Math.ceil((2e5 * fact) ** (1 / d)));
+  let pumps = exp ? 1 : Math.max(1, Math.ceil(startLength / attack.pump.length));
   let timedOut = false;
   while (samples.length < MAX_SAMPLES) {
     const left = opts.budgetMs - (performance.now() - started);
@@ -88,7 +96,7 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
       repeat: 1,
     };
     let r = await pool.run(task, Math.min(SAMPLE_TIMEOUT_MS, left));
-    if (!r.timedOut && r.ms < 30) {
+    if (!r.timedOut && r.ms < STOP_MS) {
       // a run can be slowed by other work on the machine: keep the best of several (cheap while
       // runs are short)
       const again = await pool.run({ ...task, repeat: r.ms < 3 ? 3 : 1 }, Math.min(SAMPLE_TIMEOUT_MS, Math.max(20, left)));
@@ -100,6 +108,7 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
       break;
     }
     if (r.ms >= STOP_MS) break;
+    if (!exp && samples.length >= 3 && looksLinear(samples.slice(-3))) break;
     // An exponential that has not shown up after EXP_PUMPS pumps is not one (even a base of 1.15
     // would have multiplied the time by 800): look for polynomial growth instead.
     if (exp && pumps >= EXP_PUMPS && r.ms < 5) {
@@ -127,7 +136,8 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
   const slowest = samples.reduce((m, s) => Math.max(m, s.ms), 0);
   // fit on the samples above the noise floor (at least the last three)
   // the largest samples carry the growth: tiny ones are dominated by fixed costs and noise
-  let usable = samples.filter((s) => s.ms >= 1).slice(-4);
+  // (a long baseline keeps one noisy sample on a busy machine from bending the fit)
+  let usable = samples.filter((s) => s.ms >= 0.2);
   if (usable.length < 2) usable = samples.slice(-3);
   const xsN = usable.map((s) => s.pumps);
   const xsL = usable.map((s) => Math.log(s.length));
@@ -178,6 +188,15 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
     attackLength1s: Number.isFinite(l1s) ? l1s : undefined,
     complexity: type === 'exponential' ? { type } : { type, degree: Math.max(2, Math.round(degree)) },
   };
+}
+
+/** Two successive doublings that each cost less than 2^1.25 times more: linear, stop looking. */
+function looksLinear(last: Proof['samples']): boolean {
+  const [a, b, c] = last;
+  if (!a || !b || !c || a.ms < 0.3) return false;
+  const local = (x: { length: number; ms: number }, y: { length: number; ms: number }): number =>
+    Math.log(y.ms / x.ms) / Math.log(y.length / x.length);
+  return local(a, b) < 1.25 && local(b, c) < 1.25;
 }
 
 function round(x: number, digits: number): number {
