@@ -160,7 +160,7 @@ read (that index is not written), 2 usage, 3 the directory is not a WG vuln dir.
 // db export
 
 interface ExportFlags {
-  from: string;
+  from?: string;
   format: 'osv' | 'nswg' | 'openvex' | 'cve5';
   out: string;
   idPrefix: string;
@@ -172,7 +172,7 @@ interface ExportFlags {
 const exportCmd: DbSubcommand = (db, ctx) => {
   db.command('export')
     .description('Convert an advisory source to OSV files (+ all.zip), the WG layout, an OpenVEX document or CVE JSON 5 records')
-    .requiredOption('--from <source>', 'a snapshot, the WG vuln/ dir, an OSV dir or zip, or a URL')
+    .option('--from <source>', 'a snapshot, the WG vuln/ dir, an OSV dir or zip, or a URL (default: the snapshot in the cache dir)')
     .addOption(new Option('--format <format>', 'what to write').choices(['osv', 'nswg', 'openvex', 'cve5']).makeOptionMandatory())
     .requiredOption('-o, --out <path>', 'output directory (osv, nswg, cve5) or file (openvex)')
     .option('--id-prefix <prefix>', 'osv: prefix for ids without a registered OSV prefix', 'x_')
@@ -203,7 +203,9 @@ message on stderr.`)
       const exp = await import('../../advisory/export.ts');
       const { writeFileAtomic } = await import('../../advisory/snapshot.ts');
       const { formatIndex } = await import('../../advisory/indexgen.ts');
-      const loaded = await loadAdvisories(flags.from, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal });
+      const loaded = flags.from === undefined
+        ? await (await import('../../advisory/source.ts')).openAdvisorySource(undefined, { env: ctx.env })
+        : await loadAdvisories(flags.from, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal });
       const records = 'byId' in loaded ? [...loaded.all()] : loaded.records;
       const vex = 'byId' in loaded ? (loaded.vexStatements?.() ?? []) : loaded.vex;
       if (!('byId' in loaded)) printWarnings(ctx, loaded.warnings);
