@@ -330,6 +330,14 @@ export class InstallTree {
     return this.index.get(path) ?? this.create(path, p);
   }
 
+  /** Record `value` as the child `name` of a location, and return the child's own (anonymous) location. */
+  addChild(parent: number, name: string, value: number): number {
+    (this.children[parent] ??= new Map()).set(name, value);
+    this.parent.push(parent);
+    this.children.push(undefined);
+    return this.parent.length - 1;
+  }
+
   /** What the location's own child `name` holds. */
   child(loc: number, name: string): number | undefined {
     return this.children[loc]?.get(name);
@@ -343,4 +351,40 @@ export class InstallTree {
     }
     return undefined;
   }
+}
+
+/**
+ * 1-based lines of the keys that open an object value (`"key": {`) at the indentation
+ * `depth * step` (any depth >= 1, or only depth 1), in document order, from the line holding offset `from` to
+ * the first later line indented less than `step`. One pass, no per-key search: for the
+ * pretty-printed JSON npm writes, this lists the entries in the order JSON.parse yields them.
+ * The caller checks the count and falls back to LineCursor when the file is formatted otherwise.
+ */
+export function objectKeyLines(text: string, from: number, step: number, onlyFirstLevel = false): number[] {
+  const out: number[] = [];
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < from; i = text.indexOf('\n', i + 1)) line++;
+  let pos = text.lastIndexOf('\n', from - 1) + 1;
+  const n = text.length;
+  let first = true;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    let indent = 0;
+    while (text.charCodeAt(pos + indent) === 32) indent++;
+    if (!first) {
+      if (indent < step) break;
+      if ((onlyFirstLevel ? indent === step : indent % step === 0) && text.charCodeAt(pos + indent) === 34) {
+        let e = end;
+        if (text.charCodeAt(e - 1) === 13) e--;
+        if (text.charCodeAt(e - 1) === 44) e--; // `{},`
+        const last = text.charCodeAt(e - 1);
+        if (last === 123 || (last === 125 && text.charCodeAt(e - 2) === 123)) out.push(line);
+      }
+    }
+    first = false;
+    pos = end + 1;
+    line++;
+  }
+  return out;
 }

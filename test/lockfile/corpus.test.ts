@@ -4,6 +4,7 @@
  * snyk-nodejs-lockfile-parser otherwise).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LockGraph } from '../../src/core/lockgraph.ts';
@@ -54,8 +55,16 @@ describe('lockfile corpus: counts agree with the README', () => {
       assert.equal(pairs(g), c.pairs, 'distinct name@version pairs');
       assert.equal(g.importers.length, c.importers, 'importers');
       if (c.entries !== undefined) assert.equal(g.packages.length, c.entries, 'entries');
-      // every package has its line, every edge points at a package
-      assert.deepEqual(g.packages.filter((p) => !p.line).map((p) => p.key), []);
+      // every package has its line, and that line is its entry
+      assert.deepEqual(g.packages.filter((p) => !p.line && p.notAuditable?.reason !== 'link').map((p) => p.key), []);
+      const lines = readFileSync(g.path, 'utf8').split('\n');
+      for (const p of g.packages) {
+        if (!p.line) continue;
+        const nm = p.key.lastIndexOf('node_modules/');
+        const v1 = g.formatVersion === '1' || g.formatVersion.startsWith('shrinkwrap');
+        const fragment = g.manager !== 'npm' ? p.key.split(', ')[0]! : v1 ? `"${p.key.slice(nm + 13)}": {` : `"${p.key}": {`;
+        assert.ok(lines[p.line - 1]!.includes(fragment), `${p.key} at line ${p.line}: ${lines[p.line - 1]}`);
+      }
       for (const e of g.edges) assert.ok(g.packages[e.to], `edge to ${e.to}`);
     });
   }

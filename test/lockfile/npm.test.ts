@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { dependencyPaths, readLockfile } from '../../src/lockfile/index.ts';
@@ -20,6 +22,23 @@ describe('npm package-lock v3', () => {
     const edge = (from: string, name: string) => g.edges.find((e) => 'package' in e.from && g.packages[e.from.package]!.key === from && e.name === name)!;
     assert.equal(g.packages[edge('node_modules/b', 'c').to]!.version, '2.0.0');
     assert.equal(g.packages[edge('node_modules/a', 'c').to]!.version, '1.0.0');
+  });
+
+  it('finds lines in files npm did not format (4-space indent, minified)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nodesec-fmt-'));
+    try {
+      const raw = JSON.parse(await readFile(fx('v3-aliased.package-lock.json'), 'utf8'));
+      const wide = join(dir, 'wide.package-lock.json');
+      await writeFile(wide, JSON.stringify(raw, null, 4));
+      const g = await readLockfile(wide, { noManifests: true });
+      const text = (await readFile(wide, 'utf8')).split('\n');
+      for (const p of g.packages) assert.ok(text[p.line! - 1]!.includes(`"${p.key}"`), p.key);
+      const min = join(dir, 'min.package-lock.json');
+      await writeFile(min, JSON.stringify(raw));
+      assert.deepEqual((await readLockfile(min, { noManifests: true })).packages.map((p) => p.line), [1, 1, 1, 1, 1]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists every dependency path, shortest first, with the total', async () => {

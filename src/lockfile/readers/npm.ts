@@ -12,7 +12,7 @@
  */
 import picomatch from 'picomatch';
 import type { DependencyKind, LockGraph } from '../../core/lockgraph.ts';
-import { classifySource, GraphBuilder, InstallTree, LineCursor } from '../graph.ts';
+import { classifySource, GraphBuilder, InstallTree, LineCursor, objectKeyLines } from '../graph.ts';
 import { depMap, isObject, parseError, parseLockJson, unsupported } from '../parse.ts';
 import type { LockfileInput, LockfileReader, Manifest } from '../types.ts';
 
@@ -93,16 +93,18 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
   const globs = workspaceGlobs(root);
   const isWorkspace = globs.length ? picomatch(globs.map((w) => w.replace(/\/+$/, ''))) : () => false;
   const locs = new Locations();
-  const cursor = new LineCursor(text, Math.max(0, text.indexOf('"packages"')));
+  const lines = entryLines(text, '"packages"', Object.keys(pk).length, true);
+  const cursor = lines ? undefined : new LineCursor(text, Math.max(0, text.indexOf('"packages"')));
+  let entry = 0;
   /** Nodes whose dependencies become edges: [location, entry, from, importer-like]. */
   const nodes: [number, Record<string, unknown>, { importer: number } | { package: number }, boolean][] = [
     [0, root, { importer: 0 }, true],
   ];
   const links: [string, string][] = [];
   for (const key in pk) {
+    const line = lines ? lines[entry++] : cursor!.find(`"${key}":`) ?? cursor!.find(`${JSON.stringify(key)}:`);
     if (key === '') continue;
     const e = pk[key];
-    const line = cursor.find(`"${key}":`) ?? cursor.find(`${JSON.stringify(key)}:`);
     if (!isObject(e)) {
       g.warn(`entry "${key}" is not an object; skipped`, line);
       continue;
@@ -173,6 +175,34 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
   return g.finish(meta, 'stored');
 }
 
+/**
+ * Lines of the entries in one scan, when the file is laid out as npm writes it (2-space
+ * indentation, one key per line): the count must match what JSON.parse saw, else undefined
+ * and the caller searches each key instead.
+ */
+function entryLines(text: string, section: string, expected: number, firstLevel: boolean): number[] | undefined {
+  const at = text.indexOf(section);
+  if (at < 0) return undefined;
+  const lines = objectKeyLines(text, at, 4, firstLevel);
+  return lines.length === expected ? lines : undefined;
+}
+
+/** Entries in a v1 `dependencies` tree (iterative: depth is capped later, not here). */
+function countEntries(deps: unknown): number {
+  let n = 0;
+  const stack = [deps];
+  while (stack.length) {
+    const d = stack.pop();
+    if (!isObject(d)) continue;
+    for (const k in d) {
+      n++;
+      const e = d[k];
+      if (isObject(e) && isObject(e.dependencies)) stack.push(e.dependencies);
+    }
+  }
+  return n;
+}
+
 /** One installed package from a v1 or v2/v3 entry, with the flags npm stored. */
 function addEntry(g: GraphBuilder, e: Record<string, unknown>, key: string, installed: string, name: string, version: string,
   line: number | undefined, bundled: boolean): number {
@@ -206,18 +236,21 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
   const g = new GraphBuilder();
   g.addImporter({ path: '.', ...strField(raw, 'name'), ...strField(raw, 'version') });
   const locs = new Locations();
+  const lines = entryLines(text, '"dependencies"', countEntries(raw.dependencies), false);
   const cursor = new LineCursor(text);
-  const nodes: [string, Record<string, unknown>, number][] = [];
-  const walk = (deps: Record<string, unknown>, parent: string, depth: number): void => {
+  let entry = 0;
+  /** [location index, entry, package id, top level] */
+  const nodes: [number, Record<string, unknown>, number, boolean][] = [];
+  const walk = (deps: Record<string, unknown>, parent: string, parentLoc: number, depth: number): void => {
     if (depth > MAX_NESTING) throw parseError(meta.path, `dependencies nested deeper than ${MAX_NESTING} levels`, { line: cursor.find('"dependencies"') ?? 1, column: 1 });
     for (const installed in deps) {
       const e = deps[installed];
-      const line = cursor.find(`${JSON.stringify(installed)}: {`);
+      const line = lines ? lines[entry++] : cursor.find(`"${installed}": {`) ?? cursor.find(`${JSON.stringify(installed)}: {`);
       if (!isObject(e)) {
         g.warn(`entry "${installed}" is not an object; skipped`, line);
         continue;
       }
-      const loc = parent === '' ? `node_modules/${installed}` : `${parent}/node_modules/${installed}`;
+      const key = parent === '' ? `node_modules/${installed}` : `${parent}/node_modules/${installed}`;
       let version = typeof e.version === 'string' ? e.version : '';
       let name = installed;
       if (version.startsWith('npm:')) {
@@ -228,38 +261,38 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
           version = spec.slice(at + 1);
         }
       }
-      const id = addEntry(g, e, loc, installed, name, version, line, e.bundled === true);
-      locs.add(loc, id);
-      nodes.push([loc, e, id]);
-      if (isObject(e.dependencies)) walk(e.dependencies, loc, depth + 1);
+      const id = addEntry(g, e, key, installed, name, version, line, e.bundled === true);
+      const loc = locs.addChild(parentLoc, installed, id);
+      nodes.push([loc, e, id, depth === 1]);
+      if (isObject(e.dependencies)) walk(e.dependencies, key, loc, depth + 1);
     }
   };
-  if (isObject(raw.dependencies)) walk(raw.dependencies, '', 1);
+  if (isObject(raw.dependencies)) walk(raw.dependencies, '', 0, 1);
 
   const required = new Uint8Array(g.packages.length);
   for (const [loc, e, id] of nodes) {
+    const from = { package: id };
     const req = depMap(e.requires);
     if (req) {
+      const parentOptional = g.packages[id]!.optional;
       for (const dep in req) {
-        const to = locs.resolve(locs.loc(loc), dep);
+        const to = locs.resolve(loc, dep);
         if (to === undefined) {
           if (!(isObject(e.optionalDependencies) && dep in e.optionalDependencies)) {
-            g.warn(`${loc} requires ${dep}@${req[dep]} but the lockfile does not install it`, g.packages[id]!.line);
+            g.warn(`${g.packages[id]!.key} requires ${dep}@${req[dep]} but the lockfile does not install it`, g.packages[id]!.line);
           }
           continue;
         }
         required[to] = 1;
-        const child = g.packages[to]!;
-        const parent = g.packages[id]!;
-        g.edge({ package: id }, to, child.optional && !parent.optional ? 'optional' : 'prod', dep, String(req[dep]));
+        g.edge(from, to, g.packages[to]!.optional && !parentOptional ? 'optional' : 'prod', dep, String(req[dep]));
       }
     } else if (isObject(e.dependencies)) {
       // pre-npm-5: no requires; nesting is the only dependency information
       for (const dep in e.dependencies) {
-        const to = locs.child(locs.loc(loc), dep);
+        const to = locs.child(loc, dep);
         if (to !== undefined) {
           required[to] = 1;
-          g.edge({ package: id }, to, 'prod', dep);
+          g.edge(from, to, 'prod', dep);
         }
       }
     }
@@ -276,8 +309,8 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
       g.edge({ importer: 0 }, to, kind, dep, spec);
     }
   }
-  for (const [loc, , id] of nodes) {
-    if (direct[id] || required[id] || loc.indexOf('/node_modules/') >= 0) continue;
+  for (const [, , id, topLevel] of nodes) {
+    if (direct[id] || required[id] || !topLevel) continue;
     const p = g.packages[id]!;
     g.edge({ importer: 0 }, id, p.dev ? 'dev' : p.optional ? 'optional' : 'prod', p.alias ?? p.name);
   }
