@@ -229,35 +229,48 @@ export async function readOsvDir(dir: string, display = dir): Promise<Loaded> {
   return out;
 }
 
-/** An OSV export zip (one record per .json entry), bounded in size. */
-export function readOsvZip(bytes: Uint8Array, location: string): Loaded {
-  const out: Loaded = { kind: 'osv-zip', location, records: [], vex: [], warnings: [] };
-  let total = 0;
-  let entries: Record<string, Uint8Array>;
+/** Entries inflated at a time: the archive's records are parsed batch by batch, never all inflated at once. */
+const ZIP_BATCH = 2000;
+
+function unzipSafe(bytes: Uint8Array, location: string, filter: (f: { name: string; originalSize: number }) => boolean): Record<string, Uint8Array> {
   try {
-    entries = unzipSync(bytes, {
-      filter: (f) => {
-        if (!f.name.endsWith('.json')) return false;
-        if (f.originalSize > MAX_RECORD_BYTES) {
-          out.warnings.push({ file: `${location}!${f.name}`, message: `entry is ${f.originalSize} bytes, over the ${MAX_RECORD_BYTES}-byte limit` });
-          return false;
-        }
-        total += f.originalSize;
-        if (total > MAX_ARCHIVE_BYTES) throw new AppError('ERR_INPUT_TOO_LARGE', `zip expands to more than ${MAX_ARCHIVE_BYTES} bytes`, { file: location });
-        return true;
-      },
-    });
+    return unzipSync(bytes, { filter });
   } catch (cause) {
     if (isAppError(cause)) throw cause;
     throw new AppError('ERR_ADVISORY_SOURCE', `not a readable zip archive: ${(cause as Error).message}`, { file: location, cause });
   }
+}
+
+/** An OSV export zip (one record per .json entry), bounded in size, inflated in batches. */
+export function readOsvZip(bytes: Uint8Array, location: string): Loaded {
+  const out: Loaded = { kind: 'osv-zip', location, records: [], vex: [], warnings: [] };
+  let total = 0;
+  const names: string[] = [];
+  unzipSafe(bytes, location, (f) => {
+    if (!f.name.endsWith('.json')) return false;
+    if (f.originalSize > MAX_RECORD_BYTES) {
+      out.warnings.push({ file: `${location}!${f.name}`, message: `entry is ${f.originalSize} bytes, over the ${MAX_RECORD_BYTES}-byte limit` });
+      return false;
+    }
+    total += f.originalSize;
+    if (total > MAX_ARCHIVE_BYTES) throw new AppError('ERR_INPUT_TOO_LARGE', `zip expands to more than ${MAX_ARCHIVE_BYTES} bytes`, { file: location });
+    names.push(f.name);
+    return false;
+  });
+  names.sort();
   const decoder = new TextDecoder();
-  for (const name of Object.keys(entries).sort()) {
-    const file = `${location}!${name}`;
-    try {
-      osvRecordsOf(parseJson(decoder.decode(entries[name]), file), file, out);
-    } catch (err) {
-      out.warnings.push(warningOf(err, file));
+  for (let b = 0; b < names.length; b += ZIP_BATCH) {
+    const batch = new Set(names.slice(b, b + ZIP_BATCH));
+    const entries = unzipSafe(bytes, location, (f) => batch.has(f.name));
+    for (const name of [...batch]) {
+      const file = `${location}!${name}`;
+      const data = entries[name];
+      if (!data) continue;
+      try {
+        osvRecordsOf(parseJson(decoder.decode(data), file), file, out);
+      } catch (err) {
+        out.warnings.push(warningOf(err, file));
+      }
     }
   }
   return out;

@@ -116,3 +116,21 @@ test('URLs: the WG raw vuln/ base (three index.json files), OSV JSON, and HTTP e
   }
   await assert.rejects(openAdvisorySource(srv.url, { env }), (err) => isAppError(err) && err.code === 'ERR_UPSTREAM_UNREACHABLE');
 });
+
+test('an OSV zip larger than one inflate batch loads every record', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'nodesec-zip-'));
+  try {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 4500; i++) {
+      files[`GHSA-${i}.json`] = strToU8(JSON.stringify({ id: `GHSA-${i}`, modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: `p${i % 10}` } }] }));
+    }
+    files['bad.json'] = strToU8('{');
+    await writeFile(join(dir, 'all.zip'), zipSync(files));
+    const src = await openAdvisorySource(join(dir, 'all.zip'), { env });
+    assert.equal(src.size, 4500);
+    assert.equal(src.byPackage('npm', 'p3').length, 450);
+    assert.deepEqual(src.meta.warnings?.map((w) => w.file), [`${join(dir, 'all.zip')}!bad.json`]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
