@@ -15,7 +15,7 @@ import { ECOSYSTEM_NPM, type AdvisorySource } from '../core/osv.ts';
 import { advisoryFixVersions, matchAffects, matchVersion, minimalUpgrade, parseVersion, wgRanges, type VulnMatch } from './match.ts';
 import { dependencyPaths } from '../lockfile/index.ts';
 import type { PackageVersions } from './registry.ts';
-import { rateRecord, recordUrl, type Cvss } from './severity.ts';
+import { rateRecord, recordUrl, type AdvisoryFacts } from './severity.ts';
 
 /** One way an importer reaches the package. */
 export interface DependencyPath {
@@ -51,14 +51,7 @@ export interface Upgrade {
 }
 
 /** The `data` of an audit finding; the JSON output's finding object (docs/json-output.md). */
-export interface AuditFindingData {
-  id: string;
-  aliases: string[];
-  summary: string;
-  severity: Severity;
-  severityKnown: boolean;
-  cvss: Cvss | null;
-  url: string | null;
+export interface AuditFindingData extends AdvisoryFacts {
   /** Record ids that reported it (one per database). */
   records: string[];
   package: { name: string; version: string; alias?: string; dev: boolean; optional: boolean; peer: boolean; bundled: boolean; extraneous: boolean };

@@ -14,7 +14,7 @@ import type { Finding, Severity } from '../core/finding.ts';
 import type { IgnorePolicy } from '../core/ignore.ts';
 import { ECOSYSTEM_NODEJS, type AdvisorySource, type OsvRecord, type VexStatement } from '../core/osv.ts';
 import { advisoryFixVersions, matchAffects, matchVersion, minimalUpgrade, parseRange, parseVersion, type VulnMatch } from './match.ts';
-import { rateRecord, recordUrl, type Cvss } from './severity.ts';
+import { rateRecord, recordUrl, type AdvisoryFacts } from './severity.ts';
 import { compareFindings } from './audit.ts';
 
 export interface ScheduleEntry {
@@ -96,15 +96,8 @@ export function appliesToPlatform(envs: readonly string[], platform: string): bo
 }
 
 /** The `data` of a node finding (JSON output). */
-export interface NodeFindingData {
+export interface NodeFindingData extends AdvisoryFacts {
   kind: 'vulnerability' | 'end-of-life';
-  id: string;
-  aliases: string[];
-  summary: string;
-  severity: Severity;
-  severityKnown: boolean;
-  cvss: Cvss | null;
-  url: string | null;
   version: string;
   platform: string;
   environments: string[];

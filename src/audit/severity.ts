@@ -17,6 +17,18 @@ export interface Cvss {
   score: number;
 }
 
+/** What every vulnerability finding says about its advisory (audit and node findings extend it). */
+export interface AdvisoryFacts {
+  id: string;
+  aliases: string[];
+  summary: string;
+  severity: Severity;
+  /** False when no database rates it (reported as moderate). */
+  severityKnown: boolean;
+  cvss: Cvss | null;
+  url: string | null;
+}
+
 export interface RatedSeverity {
   severity: Severity;
   severityKnown: boolean;

@@ -83,6 +83,14 @@ export function writeJson(ctx: CliContext, value: unknown): void {
   ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+export type Format = 'text' | 'json' | 'sarif' | 'markdown';
+
+/** Writes the report in the chosen format; each renderer runs only when chosen. */
+export function emit(ctx: CliContext, format: Format, r: { json(): unknown; sarif(): unknown; markdown(): string; text(): string }): void {
+  if (format === 'json' || format === 'sarif') writeJson(ctx, r[format]());
+  else ctx.stdout.write(r[format]());
+}
+
 
 interface AuditFlags {
   db?: string;
@@ -91,7 +99,7 @@ interface AuditFlags {
   failOn?: string;
   omit?: string[];
   ignoreFile?: string;
-  format: 'text' | 'json' | 'sarif' | 'markdown';
+  format: Format;
   maxPaths: string;
   recursive?: boolean;
   allowMismatch?: boolean;
@@ -145,10 +153,12 @@ async function action(ctx: CliContext, target: string | undefined, flags: AuditF
     registry: flags.offline ? null : registryUrl,
     exitCode: exit,
   };
-  if (flags.format === 'json') writeJson(ctx, report.auditJson(result, meta));
-  else if (flags.format === 'sarif') writeJson(ctx, report.auditSarif(result, VERSION));
-  else if (flags.format === 'markdown') ctx.stdout.write(report.auditMarkdown(result, meta));
-  else ctx.stdout.write(report.auditText(result, meta, ctx.color));
+  emit(ctx, flags.format, {
+    json: () => report.auditJson(result, meta),
+    sarif: () => report.auditSarif(result, VERSION),
+    markdown: () => report.auditMarkdown(result, meta),
+    text: () => report.auditText(result, meta, ctx.color),
+  });
   reportExpired(ctx, policy, formatError);
   ctx.exitCode = exit;
 }

@@ -9,7 +9,7 @@ import type { ProjectCheckResult } from '../../core/check.ts';
 import { parseSeverity, type Severity } from '../../core/finding.ts';
 import type { CliCommand, CliContext } from '../context.ts';
 import { projectChecks } from '../checks.ts';
-import { cliMain, collect, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, reportExpired, writeJson } from './audit.ts';
+import { cliMain, collect, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, reportExpired, emit, type Format } from './audit.ts';
 
 export const CHECK_JSON_VERSION = '1.0';
 
@@ -20,7 +20,7 @@ interface CheckFlags {
   ignoreFile?: string;
   only?: string[];
   skip?: string[];
-  format: 'text' | 'json' | 'sarif' | 'markdown';
+  format: Format;
 }
 
 async function action(ctx: CliContext, target: string | undefined, flags: CheckFlags): Promise<void> {
@@ -86,8 +86,8 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
   if (expired.length && exit === EXIT.OK) exit = EXIT.FINDINGS;
   const unused = policy.unused();
   const all = entries.flatMap((e) => e.result.findings);
-  if (flags.format === 'json') {
-    writeJson(ctx, {
+  emit(ctx, flags.format, {
+    json: () => ({
       schemaVersion: CHECK_JSON_VERSION,
       command: 'check',
       tool: { name: 'nodesec', version: VERSION },
@@ -108,14 +108,11 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
       summary: { findings: all.length, bySeverity: report.countBySeverity(all), failedChecks: entries.filter((e) => e.failed).map((e) => e.result.check) },
       ignores: { source: policy.source ?? null, expired, unused },
       exitCode: exit,
-    });
-  } else if (flags.format === 'sarif') {
-    writeJson(ctx, toSarif(all, { toolVersion: VERSION }));
-  } else if (flags.format === 'markdown') {
-    ctx.stdout.write(report.checkMarkdown(entries, { dir: target ?? '.' }));
-  } else {
-    ctx.stdout.write(report.checkText(entries, { dir: target ?? '.', color: ctx.color, unused: unused.map((e) => e.id), expired: [] }));
-  }
+    }),
+    sarif: () => toSarif(all, { toolVersion: VERSION }),
+    markdown: () => report.checkMarkdown(entries, { dir: target ?? '.' }),
+    text: () => report.checkText(entries, { dir: target ?? '.', color: ctx.color, unused: unused.map((e) => e.id), expired: [] }),
+  });
   reportExpired(ctx, policy, formatError);
   ctx.exitCode = exit;
 }

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
 import { EXIT } from '../../core/exit-codes.ts';
 import type { CliCommand, CliContext } from '../context.ts';
-import { cliMain, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, openSource, reportExpired, resolveFailOn, writeJson } from './audit.ts';
+import { cliMain, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, openSource, reportExpired, resolveFailOn, emit, type Format } from './audit.ts';
 
 interface NodeFlags {
   version?: string;
@@ -15,7 +15,7 @@ interface NodeFlags {
   db?: string;
   failOn?: string;
   ignoreFile?: string;
-  format: 'text' | 'json' | 'sarif' | 'markdown';
+  format: Format;
 }
 
 async function action(ctx: CliContext, flags: NodeFlags): Promise<void> {
@@ -55,10 +55,12 @@ async function action(ctx: CliContext, flags: NodeFlags): Promise<void> {
   if (r.records === 0) {
     ctx.stderr.write(formatError(new AppError('ERR_ADVISORY_SOURCE', `the advisory source ${source.meta.location} has no Node.js core records: only end-of-life was checked`, { hint: 'use the WG data (--db <security-wg>/vuln) or a snapshot that includes vuln/core' }), false).replace(/^error/, 'warning'));
   }
-  if (flags.format === 'json') writeJson(ctx, report.nodeJson(r, meta));
-  else if (flags.format === 'sarif') writeJson(ctx, report.nodeSarif(r, VERSION));
-  else if (flags.format === 'markdown') ctx.stdout.write(report.nodeMarkdown(r, meta));
-  else ctx.stdout.write(report.nodeText(r, meta, ctx.color));
+  emit(ctx, flags.format, {
+    json: () => report.nodeJson(r, meta),
+    sarif: () => report.nodeSarif(r, VERSION),
+    markdown: () => report.nodeMarkdown(r, meta),
+    text: () => report.nodeText(r, meta, ctx.color),
+  });
   reportExpired(ctx, policy, formatError);
   ctx.exitCode = exit;
 }
