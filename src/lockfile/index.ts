@@ -11,6 +11,7 @@
 import { globSync, readFileSync } from 'node:fs';
 import { opendir, stat, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import picomatch from 'picomatch';
 import { AppError, isAppError } from '../core/errors.ts';
 import type { LockGraph } from '../core/lockgraph.ts';
 import { findMismatches } from './mismatch.ts';
@@ -163,10 +164,13 @@ export function projectFiles(dir: string): ProjectFiles {
       return m;
     },
     workspaces(patterns) {
-      const globs = patterns.map((p) => `${p.replace(/^\.\//, '').replace(/\/+$/, '')}/package.json`);
+      const clean = (p: string) => p.replace(/^\.\//, '').replace(/\/+$/, '');
+      const globs = patterns.filter((p) => !p.startsWith('!')).map((p) => `${clean(p)}/package.json`);
+      const negated = patterns.filter((p) => p.startsWith('!')).map((p) => clean(p.slice(1)));
+      const excluded = negated.length ? picomatch(negated) : () => false;
       try {
         const hits = globSync(globs, { cwd: dir, exclude: (f) => basename(String(f)) === 'node_modules' });
-        return [...new Set(hits.map((h) => dirname(String(h)).split('\\').join('/')))].filter((d) => d !== '.').sort();
+        return [...new Set(hits.map((h) => dirname(String(h)).split('\\').join('/')))].filter((d) => d !== '.' && !excluded(d)).sort();
       } catch {
         return [];
       }

@@ -34,6 +34,16 @@ describe('yarn classic', () => {
   });
 });
 
+describe('yarn classic workspaces', () => {
+  it('come from package.json globs (negations honoured); sibling workspaces are not packages', async () => {
+    const g = await readLockfile(fx('yarn-v1-workspaces/yarn.lock'));
+    assert.deepEqual(g.importers.map((i) => `${i.path}:${i.name}`), ['.:mono', 'packages/a:a', 'packages/b:b']);
+    assert.deepEqual(describeGraph(g), ['left-pad@1.3.0', 'lint@1.2.0 dev']);
+    assert.deepEqual(importerEdges(g, 1), ['prod:left-pad->left-pad@1.3.0']);
+    assert.deepEqual(g.warnings, []);
+  });
+});
+
 describe('yarn berry', () => {
   it('reads workspaces as importers, resolutions, portals, aliases and patched packages', async () => {
     const g = await readLockfile(fx('berry-workspaces/yarn.lock'));
