@@ -1,6 +1,6 @@
 /** The store contract on the embedded backend (PGlite, in memory and in a data directory). */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -19,8 +19,23 @@ test('pglite: data in a directory survives a reopen', async () => {
     try {
       assert.equal((await b.advisories.get('CVE-2025-0101'))?.id, 'GHSA-keep-0001');
       assert.deepEqual(await b.migrate(), []);
+      // one process at a time: a second open of the same directory is refused, not corrupting it
+      await assert.rejects(openStore({ kind: 'embedded', dir: join(dir, 'hub') }), (e: { code: string; message: string }) =>
+        e.code === 'ERR_STORE_UNAVAILABLE' && /already open|in use/.test(e.message));
     } finally {
       await b.close();
+    }
+    // a live process holding the lock (here: our parent) keeps it
+    await writeFile(join(dir, 'hub', 'nodesec-store.lock'), `${process.ppid}\n`);
+    await assert.rejects(openStore({ kind: 'embedded', dir: join(dir, 'hub') }), (e: { code: string; message: string }) =>
+      e.code === 'ERR_STORE_UNAVAILABLE' && e.message.includes(`in use by process ${process.ppid}`));
+    // a lock left by a dead process (kill -9) is taken over
+    await writeFile(join(dir, 'hub', 'nodesec-store.lock'), '2147483646\n');
+    const c = await openStore({ kind: 'embedded', dir: join(dir, 'hub') });
+    try {
+      assert.equal((await c.advisories.get('GHSA-keep-0001'))?.id, 'GHSA-keep-0001');
+    } finally {
+      await c.close();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
