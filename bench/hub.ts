@@ -12,7 +12,6 @@
  * Targets (issue 5): querybatch p99 < 100 ms; query >= 3,000 req/s. Bounded: each run lasts
  * --duration seconds.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -23,7 +22,8 @@ import { openStore } from '../src/store/index.ts';
 import type { StoreConfig } from '../src/store/types.ts';
 import { chunks } from '../src/hub/ingest.ts';
 import { freshSchema } from '../test/helpers/postgres.ts';
-import { NSWG_VULN, REPO } from '../test/helpers/paths.ts';
+import { NSWG_VULN } from '../test/helpers/paths.ts';
+import { startServe } from '../test/hub/serve-process.ts';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -78,26 +78,6 @@ async function load(cfg: StoreConfig, records: OsvRecord[]): Promise<number> {
   }
 }
 
-async function startServe(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(REPO, 'src/cli/bin.ts'), 'serve', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-  return { url, child };
-}
-
 async function drive(url: string, path: string, bodies: string[], connections: number, duration: number, amount?: number): Promise<AutocannonResult> {
   let i = 0;
   return autocannon({
@@ -144,7 +124,8 @@ export default async function bench(args: string[]): Promise<void> {
     try {
       const loadMs = await load(cfg, records);
       console.log(`${backend}: loaded ${records.length} records (${wg.length} WG + ${n} synthetic) in ${(loadMs / 1000).toFixed(1)} s`);
-      const { url, child } = await startServe(serveArgs);
+      const served = await startServe(['--rate-limit', '0', ...serveArgs]);
+      const { url } = served;
       try {
         const cold = await drive(url, '/v1/querybatch', coldBatches, 1, 0, coldBatches.length);
         // warm the cache and the JIT, then measure
@@ -157,8 +138,7 @@ export default async function bench(args: string[]): Promise<void> {
         rows.push(`| ${backend} | POST /v1/query | ${q.requests.average.toFixed(0)} req/s | ${q.latency.p50} ms | ${q.latency.p99} ms | ${q.errors + q.non2xx} |`);
         rows.push(`| ${backend} | POST /v1/querybatch (1000) | ${b.requests.average.toFixed(1)} req/s | ${b.latency.p50} ms | ${b.latency.p99} ms | ${b.errors + b.non2xx} |`);
       } finally {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
+        await served.stop();
       }
     } finally {
       await cleanup();

@@ -46,6 +46,12 @@ export interface HubConfig {
   cachePollMs: number;
   /** Honour X-Forwarded-* (behind a reverse proxy). */
   trustProxy: boolean;
+  /**
+   * Load every published record into the cache in the background at start and again after
+   * each change (debounced), so that no query waits for the store. Costs memory in
+   * proportion to the database (roughly 1.5 KB per record).
+   */
+  prewarm: boolean;
 }
 
 export const DEFAULT_CONFIG: HubConfig = {
@@ -55,6 +61,7 @@ export const DEFAULT_CONFIG: HubConfig = {
   cors: false,
   cachePollMs: 1000,
   trustProxy: false,
+  prewarm: false,
 };
 
 export interface HubDeps {
@@ -177,6 +184,34 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   if (config.upstreamRegistry) await upstreamProxy(app, { upstream: config.upstreamRegistry, ...(deps.fetch && { fetch: deps.fetch }) });
 
+  if (config.prewarm && deps.store) {
+    const store = deps.store;
+    let timer: NodeJS.Timeout | undefined;
+    let closed = false;
+    const warm = () => {
+      timer = undefined;
+      const t0 = performance.now();
+      cache.prewarm(store.advisories.exportAll({ includeWithdrawn: true, pageSize: 2000 })).then(
+        (done) => done && app.log.info({ ms: Math.round(performance.now() - t0), complete: cache.complete }, 'cache prewarmed'),
+        (err: unknown) => {
+          app.log.warn({ err }, 'cache prewarm failed; queries read the store until a retry succeeds');
+          schedule(10_000);
+        },
+      );
+    };
+    const schedule = (ms: number) => {
+      if (closed) return;
+      clearTimeout(timer);
+      timer = setTimeout(warm, ms);
+      timer.unref();
+    };
+    cache.onInvalidate = () => schedule(2000);
+    app.addHook('onReady', async () => schedule(0));
+    app.addHook('onClose', async () => {
+      closed = true;
+      clearTimeout(timer);
+    });
+  }
   if (config.cachePollMs > 0) {
     let timer: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {

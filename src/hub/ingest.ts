@@ -9,15 +9,10 @@ import type { Actor, IngestResult, Store } from '../store/types.ts';
 /** Records per store transaction or HTTP request. */
 export const CHUNK = 2000;
 
-export interface ImportSummary {
+/** What an import or push did: the store's counts summed over chunks, indexes into the whole source. */
+export interface ImportSummary extends Omit<IngestResult, 'cursor'> {
   source: string;
   records: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  stale: number;
-  merged: number;
-  rejected: { index: number; id?: string; message: string }[];
 }
 
 export function emptySummary(source: string): ImportSummary {

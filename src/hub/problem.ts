@@ -38,6 +38,9 @@ export const ProblemSchema = {
   required: ['type', 'title', 'status', 'code', 'detail', 'instance'],
 } as const;
 
+/** Response schemas of every error status, for a route's `schema.response`. */
+export const PROBLEM_RESPONSES = { '4xx': { $ref: 'Problem#' }, '5xx': { $ref: 'Problem#' } } as const;
+
 const DOCS = 'https://github.com/nodejs/nodesec/blob/main/docs/errors.md';
 
 export function problemFor(code: ErrorCode, detail: string, instance: string, extra: { status?: number; pointer?: string; hint?: string } = {}): Problem {

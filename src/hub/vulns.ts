@@ -40,6 +40,10 @@ export class VulnCache implements VulnReader {
   #generation = 0;
   #cursor: string | undefined;
   #syncing: Promise<void> | undefined;
+  /** Set by a prewarm that loaded every package: a package not in the cache has no records. */
+  #complete = false;
+  /** Called after every invalidation (the hub schedules a new prewarm). */
+  onInvalidate: (() => void) | undefined;
 
   constructor(reader: VulnReader, options: VulnCacheOptions = {}) {
     this.#reader = reader;
@@ -51,8 +55,42 @@ export class VulnCache implements VulnReader {
     this.#packages = new Map();
     this.#ids = new Map();
     this.#matches = new Map();
+    this.#complete = false;
+    this.onInvalidate?.();
   }
 
+  /** True when the last prewarm loaded every published record and nothing changed since. */
+  get complete(): boolean {
+    return this.#complete;
+  }
+
+  /**
+   * Fills the package cache from a full export (ordered by id), so that first-time queries
+   * do not wait for the store. When every package fits (`maxEntries`), the cache becomes
+   * complete: a package it does not hold has no advisories, and is answered without a store
+   * query. Gives up (returns false) if an invalidation happens meanwhile.
+   */
+  async prewarm(all: AsyncIterable<OsvRecord>): Promise<boolean> {
+    const generation = this.#generation;
+    const byKey = new Map<string, OsvRecord[]>();
+    for await (const r of all) {
+      if (generation !== this.#generation) return false;
+      for (const a of r.affected ?? []) {
+        if (!a.package) continue;
+        const k = packageKey(a.package.ecosystem, a.package.name);
+        let list = byKey.get(k);
+        if (!list) byKey.set(k, (list = []));
+        if (list.at(-1) !== r) list.push(r);
+      }
+    }
+    if (generation !== this.#generation) return false;
+    for (const [k, list] of byKey) {
+      if (this.#packages.size >= this.#max) break;
+      this.#packages.set(k, Promise.resolve(list));
+    }
+    this.#complete = byKey.size <= this.#max && this.#packages.size <= this.#max;
+    return true;
+  }
   /**
    * For each query, the published (not withdrawn) records affecting that version of the
    * package (every record naming the package when `version` is undefined), sorted by id.
@@ -126,6 +164,7 @@ export class VulnCache implements VulnReader {
   }
 
   byPackage(ecosystem: string, name: string): Promise<OsvRecord[]> {
+    if (this.#complete && !this.#packages.has(packageKey(ecosystem, name))) return Promise.resolve([]);
     return this.#remember(this.#packages, packageKey(ecosystem, name), () => this.#reader.byPackage(ecosystem, name));
   }
 
@@ -138,6 +177,7 @@ export class VulnCache implements VulnReader {
       if (out.has(key)) continue;
       const hit = this.#packages.get(key);
       if (hit) waits.push(hit.then((r) => void out.set(key, r)));
+      else if (this.#complete) out.set(key, []);
       else {
         out.set(key, []);
         missing.push(k);

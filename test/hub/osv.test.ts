@@ -169,3 +169,27 @@ test('the store being away answers 503 ERR_STORE_UNAVAILABLE, and the hub recove
   assert.equal((await app.inject({ url: '/readyz' })).statusCode, 200);
   await app.close();
 });
+
+test('prewarm: a complete cache answers unknown packages without the store, until the next change', async () => {
+  const { app, reader } = await memoryHub();
+  async function* all() {
+    yield* reader.records;
+  }
+  assert.equal(await app.vulns.prewarm(all()), true);
+  assert.equal(app.vulns.complete, true);
+  const before = reader.calls;
+  const res = await app.inject({ method: 'POST', url: '/v1/querybatch', payload: { queries: [
+    { package: { name: 'lodash', ecosystem: 'npm' }, version: '4.17.4' },
+    { package: { name: 'never-heard-of-it', ecosystem: 'npm' }, version: '1.0.0' },
+  ] } });
+  assert.deepEqual((res.json() as { results: unknown[] }).results, [{ vulns: [{ id: 'GHSA-jf85-cpcp-j695', modified: '2024-03-01T00:00:00Z' }] }, {}]);
+  assert.equal(reader.calls, before, 'no store query');
+  let invalidated = 0;
+  app.vulns.onInvalidate = () => void invalidated++;
+  app.vulns.invalidate();
+  assert.equal(app.vulns.complete, false);
+  assert.equal(invalidated, 1);
+  await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { name: 'never-heard-of-it', ecosystem: 'npm' } } });
+  assert.ok(reader.calls > before, 'after a change the store is asked again');
+  await app.close();
+});

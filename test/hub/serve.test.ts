@@ -5,7 +5,6 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,48 +13,9 @@ import { buildHub } from '../../src/hub/app.ts';
 import { openStore } from '../../src/store/index.ts';
 import { SYSTEM_ACTOR } from '../../src/store/types.ts';
 import { runCli } from '../helpers/cli.ts';
-import { REPO } from '../helpers/paths.ts';
 import { freshSchema, postgresSkip, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { fixtureRecords, HUB_FIXTURES, problemOf } from './helpers.ts';
-
-interface Served {
-  url: string;
-  child: ChildProcess;
-  stderr: () => string;
-  stop(): Promise<number | null>;
-}
-
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [join(REPO, 'src/cli/bin.ts'), 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited ${code}: ${err}`));
-    });
-  });
-  return {
-    url,
-    child,
-    stderr: () => err,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
+import { startServe } from './serve-process.ts';
 
 async function query(url: string, name: string, version?: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ package: { name, ecosystem: 'npm' }, ...(version && { version }) }) });
@@ -76,7 +36,7 @@ test('serve: bad flags are usage errors (exit 2) with a clear message', async ()
 test('serve: embedded store, --import, answers on loopback, SIGTERM stops it cleanly (exit 0)', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nodesec-serve-'));
   try {
-    const s = await serve(['--data-dir', join(dir, 'db'), '--import', join(HUB_FIXTURES, 'osv')]);
+    const s = await startServe(['--data-dir', join(dir, 'db'), '--import', join(HUB_FIXTURES, 'osv')]);
     assert.match(s.stderr(), /4 records, 4 new/);
     const health = await fetch(`${s.url}/healthz`);
     assert.equal(health.status, 200);
@@ -85,7 +45,7 @@ test('serve: embedded store, --import, answers on loopback, SIGTERM stops it cle
     assert.equal(await s.stop(), 0);
     assert.match(s.stderr(), /shutting down/);
     // importing again is idempotent, and the data survived the restart
-    const again = await serve(['--data-dir', join(dir, 'db'), '--import', join(HUB_FIXTURES, 'osv')]);
+    const again = await startServe(['--data-dir', join(dir, 'db'), '--import', join(HUB_FIXTURES, 'osv')]);
     assert.match(again.stderr(), /4 records, 0 new, 0 updated, 4 unchanged/);
     assert.equal(await again.stop(), 0);
   } finally {
@@ -108,7 +68,7 @@ describe('on PostgreSQL', async () => {
     await store.accounts.createUser({ name: 'ada', roles: ['admin'] }, SYSTEM_ACTOR);
     const { token } = await store.accounts.createToken({ user: 'ada', scopes: ['read', 'admin'], expiresAt: new Date(Date.now() + 3_600_000) }, SYSTEM_ACTOR);
     await store.close();
-    const [a, b] = await Promise.all([serve(['--database-url', schema.url]), serve(['--database-url', schema.url])]);
+    const [a, b] = await Promise.all([startServe(['--database-url', schema.url]), startServe(['--database-url', schema.url])]);
     try {
       for (const [name, version] of [['lodash', '4.17.4'], ['@acme/exec-helper', '2.0.0'], ['lodash', '4.17.21']] as const) {
         const [ra, rb] = await Promise.all([query(a.url, name, version), query(b.url, name, version)]);

@@ -32,7 +32,9 @@ describe('hub on an embedded store', () => {
       await store.accounts.createUser({ name: u.name, roles: [...u.roles] }, SYSTEM_ACTOR);
       tokens[u.name] = (await store.accounts.createToken({ user: u.name, scopes: [...u.scopes], expiresAt: new Date(Date.now() + 86_400_000) }, SYSTEM_ACTOR)).token;
     }
-    app = await buildHub({ store, config: { rateLimit: false, cachePollMs: 0 } });
+    app = await buildHub({ store, config: { rateLimit: false, cachePollMs: 0, prewarm: true } });
+    await app.ready();
+    for (let i = 0; i < 100 && !app.vulns.complete; i++) await new Promise((r) => setTimeout(r, 50));
   });
   after(async () => {
     await app?.close();
@@ -41,7 +43,8 @@ describe('hub on an embedded store', () => {
 
   const as = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
 
-  test('OSV queries read the store; ids and aliases resolve', async () => {
+  test('OSV queries read the store; ids and aliases resolve; the cache was prewarmed', async () => {
+    assert.equal(app.vulns.complete, true);
     const res = await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { name: 'lodash', ecosystem: 'npm' }, version: '4.17.4' } });
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual((res.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ['GHSA-jf85-cpcp-j695']);

@@ -22,6 +22,7 @@ interface ServeFlags {
   rateLimit: string;
   logLevel: string;
   trustProxy?: boolean;
+  prewarm: boolean;
 }
 
 function collect(value: string, prev: string[] | undefined): string[] {
@@ -89,6 +90,7 @@ async function serve(ctx: CliContext, flags: ServeFlags): Promise<void> {
         ...(flags.cors?.length && { cors: flags.cors }),
         rateLimit: rate === 0 ? false : { anonymous: rate, authenticated: rate * 10, windowMs: 60_000 },
         trustProxy: flags.trustProxy === true,
+        prewarm: flags.prewarm,
       },
     });
     let address: string;
@@ -131,6 +133,7 @@ export const serveCommand: CliCommand = {
       .addOption(new Option('--rate-limit <n>', 'requests per minute per address (tokens get 10x; 0 = off)').default('600'))
       .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
       .option('--trust-proxy', 'honour X-Forwarded-For (only behind a reverse proxy you run)')
+      .option('--no-prewarm', 'do not load every advisory into memory at start (less memory, slower first queries)')
       .addHelpText('after', `
 Examples:
   $ nodesec serve --import ../security-wg/vuln

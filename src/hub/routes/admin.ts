@@ -6,6 +6,7 @@
  *                                       `nodesec db push --to <hub>` sends); aliases merged by the store
  *   GET  /api/v1/audit                  admin: the append-only audit log, newest first
  */
+import { PROBLEM_RESPONSES } from '../problem.ts';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import type { OsvRecord } from '../../core/osv.ts';
@@ -14,7 +15,7 @@ import { actorOf } from '../plugins/auth.ts';
 /** Records per import request; `db push` sends chunks of this size. */
 export const MAX_IMPORT = 5000;
 
-const problems = { 400: { $ref: 'Problem#' }, 401: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' }, 404: { $ref: 'Problem#' }, 409: { $ref: 'Problem#' }, 413: { $ref: 'Problem#' }, 415: { $ref: 'Problem#' }, 429: { $ref: 'Problem#' }, 503: { $ref: 'Problem#' } } as const;
+const problems = PROBLEM_RESPONSES;
 
 export default async function adminRoutes(app: FastifyInstance): Promise<void> {
   const store = () => {

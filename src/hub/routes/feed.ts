@@ -8,12 +8,13 @@
  * The zip is streamed (fflate) while the store pages through the records, so memory stays flat.
  */
 import { PassThrough } from 'node:stream';
+import { PROBLEM_RESPONSES } from '../problem.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Zip, ZipDeflate } from 'fflate';
 import { AppError } from '../../core/errors.ts';
 import type { OsvRecord } from '../../core/osv.ts';
 
-const problems = { 400: { $ref: 'Problem#' }, 404: { $ref: 'Problem#' }, 429: { $ref: 'Problem#' }, 503: { $ref: 'Problem#' } } as const;
+const problems = PROBLEM_RESPONSES;
 
 const ChangeSchema = {
   type: 'object',

@@ -12,7 +12,7 @@ const Status = { type: 'object', properties: { status: { type: 'string' } } } as
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', { config: { rateLimit: false }, schema: { response: { 200: Status } } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { rateLimit: false }, schema: { response: { 200: Status, 503: { $ref: 'Problem#' } } } }, async () => {
+  app.get('/readyz', { config: { rateLimit: false }, schema: { response: { 200: Status, '5xx': { $ref: 'Problem#' } } } }, async () => {
     try {
       const { ping, store } = app.hubDeps;
       if (ping) await ping();

@@ -10,6 +10,7 @@
  *
  * Advisories come from the npm ecosystem; withdrawn records are never reported.
  */
+import { PROBLEM_RESPONSES } from '../problem.ts';
 import type { FastifyInstance } from 'fastify';
 import type { OsvRecord } from '../../core/osv.ts';
 import { affects } from '../match.ts';
@@ -31,7 +32,7 @@ const Advisory = {
   },
 } as const;
 
-const problems = { 400: { $ref: 'Problem#' }, 413: { $ref: 'Problem#' }, 415: { $ref: 'Problem#' }, 429: { $ref: 'Problem#' }, 503: { $ref: 'Problem#' } } as const;
+const problems = PROBLEM_RESPONSES;
 
 const NAME = { type: 'string', minLength: 1, maxLength: 214 } as const;
 const VERSION = { type: 'string', minLength: 1, maxLength: 256 } as const;

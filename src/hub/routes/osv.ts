@@ -11,7 +11,7 @@ import { AppError } from '../../core/errors.ts';
 import type { OsvRecord } from '../../core/osv.ts';
 import { parsePurl } from '../purl.ts';
 import { MAX_BATCH, QueryBatchSchema, QuerySchema } from '../schemas/osv.ts';
-import { notFound } from '../problem.ts';
+import { notFound, PROBLEM_RESPONSES } from '../problem.ts';
 
 /** Records per page of one query (OSV pages large answers too). */
 export const PAGE_SIZE = 1000;
@@ -80,7 +80,7 @@ const VulnList = {
   properties: { vulns: { type: 'array', items: { $ref: 'OsvRecord#' } }, next_page_token: { type: 'string' } },
 } as const;
 
-const problems = { 400: { $ref: 'Problem#' }, 404: { $ref: 'Problem#' }, 413: { $ref: 'Problem#' }, 415: { $ref: 'Problem#' }, 429: { $ref: 'Problem#' }, 503: { $ref: 'Problem#' } } as const;
+const problems = PROBLEM_RESPONSES;
 
 export default async function osvRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: OsvQuery }>('/v1/query', {

@@ -17,7 +17,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { OsvRecord } from '../../core/osv.ts';
 import type { Principal, Submission, SubmissionStatus } from '../../store/types.ts';
-import { notFound } from '../problem.ts';
+import { notFound, PROBLEM_RESPONSES } from '../problem.ts';
 import { actorOf, viewerOf } from '../plugins/auth.ts';
 import { AppError } from '../../core/errors.ts';
 
@@ -70,7 +70,7 @@ export function submissionDto(s: Submission) {
 const ProposedRecord = { $ref: 'OsvProposal#' } as const;
 
 const IdParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' } } } as const;
-const problems = { 400: { $ref: 'Problem#' }, 401: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' }, 404: { $ref: 'Problem#' }, 409: { $ref: 'Problem#' }, 413: { $ref: 'Problem#' }, 415: { $ref: 'Problem#' }, 429: { $ref: 'Problem#' }, 503: { $ref: 'Problem#' } } as const;
+const problems = PROBLEM_RESPONSES;
 const one = { 200: { $ref: 'Submission#' }, ...problems } as const;
 
 const DATE = { type: 'string', format: 'date-time' } as const;

@@ -137,47 +137,6 @@ export const QueryBatchSchema = {
   properties: { queries: { type: 'array', maxItems: MAX_BATCH, items: QuerySchema } },
 } as const;
 
-export const VulnListSchema = {
-  type: 'object',
-  properties: { vulns: { type: 'array', items: { $ref: 'OsvRecord#' } }, next_page_token: { type: 'string' } },
-} as const;
-
-export const BatchResultSchema = {
-  type: 'object',
-  properties: {
-    results: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          vulns: {
-            type: 'array',
-            items: { anyOf: [{ $ref: 'OsvRecord#' }] },
-          },
-          next_page_token: { type: 'string' },
-        },
-      },
-    },
-  },
-} as const;
-
-/** Short form of querybatch results, as OSV answers: `{ id, modified }`. */
-export const BatchIdsResultSchema = {
-  type: 'object',
-  properties: {
-    results: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          vulns: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, modified: { type: 'string' } } } },
-          next_page_token: { type: 'string' },
-        },
-      },
-    },
-  },
-} as const;
-
 /** A record proposed in a submission: OSV, but `id` and `modified` may be left to the hub. */
 export const OsvProposalSchema = (() => {
   const { required: _required, ...rest } = OsvRecordSchema;
