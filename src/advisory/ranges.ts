@@ -164,12 +164,12 @@ export function toOsvRanges(vulnerable: string | null | undefined, patched: stri
     let database_specific: Record<string, unknown> | undefined;
     if (i.hi) {
       if (i.hi.incl) {
-        // `<=1.5.1` patched by `>=1.5.2`: say `fixed: 1.5.2` (what to upgrade to), unless another
-        // vulnerable interval starts in between.
+        // `<=1.5.1` patched by `>=1.5.2`: say `fixed: 1.5.2` (what to upgrade to) when nothing
+        // lies between the two (only 1.5.2's prereleases, which the WG rule never matches);
+        // `<=0.8.4` patched by `>=0.9.0` leaves 0.8.5 unaffected: `last_affected: 0.8.4`.
         const hi = i.hi.v;
-        const fix = patchedLows.filter((v) => semver.gt(v, hi)).sort(semver.compare)[0];
-        const clash = fix && intervals.some((o) => o !== i && o.lo && semver.gt(o.lo.v, hi) && semver.lt(o.lo.v, fix));
-        events.push(fix && !clash ? { fixed: fix.version } : { last_affected: hi.version });
+        const fix = patchedLows.find((v) => !hi.prerelease.length && !v.prerelease.length && v.major === hi.major && v.minor === hi.minor && v.patch === hi.patch + 1);
+        events.push(fix ? { fixed: fix.version } : { last_affected: hi.version });
       }
       else if (isLineBound(i.hi.v)) database_specific = { limit: i.hi.v.version };
       else events.push({ fixed: i.hi.v.version });

@@ -122,3 +122,36 @@ test('deps record → VEX not_affected statement about Node.js with the WG reaso
   assert.equal(st.justification, 'vulnerable_code_not_in_execute_path');
   assert.equal(st.product.ecosystem, ECOSYSTEM_NODEJS);
 });
+
+test('OSV events agree with the WG rule for every record at every boundary version (below the 99.x placeholders)', async () => {
+  const semver = (await import('semver')).default;
+  const { wgAffects, osvRangesAffect } = await import('../../src/advisory/index.ts');
+  let probes = 0;
+  for (const kind of ['npm', 'core'] as const) {
+    for (const [id, rec] of records(kind)) {
+      const osv = kind === 'npm' ? nswgNpmToOsv(rec, id) : nswgCoreToOsv(rec, id);
+      const a = osv.affected![0]!;
+      const n = a.database_specific!.nswg as Record<string, string | null>;
+      const vuln = (n.vulnerable_versions ?? n.vulnerable)!;
+      const patched = 'patched_versions' in n ? n.patched_versions : n.patched;
+      const versions = new Set(['0.0.1', '0.1.0', '1.0.0']);
+      for (const range of [vuln, patched]) {
+        if (typeof range !== 'string') continue;
+        for (const set of new semver.Range(range).set) {
+          for (const c of set) {
+            if (c.value === '' || c.semver.prerelease.length || c.semver.major >= 99) continue;
+            const v = c.semver;
+            versions.add(v.version).add(semver.inc(v.version, 'patch')!).add(`${v.major}.${v.minor}.99`).add(`${v.major}.99.0`);
+            if (v.patch > 0) versions.add(`${v.major}.${v.minor}.${v.patch - 1}`);
+            if (v.major > 0) versions.add(`${v.major - 1}.0.0`);
+          }
+        }
+      }
+      for (const v of versions) {
+        probes++;
+        assert.equal(osvRangesAffect(a, v), wgAffects(vuln, patched ?? null, v), `${kind}/${id} at ${v}: ${vuln} / ${patched}`);
+      }
+    }
+  }
+  assert.ok(probes > 5000);
+});
