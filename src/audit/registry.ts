@@ -10,6 +10,8 @@ export interface RegistryOptions {
   fetch: typeof fetch;
   /** Per request, milliseconds. */
   timeoutMs?: number;
+  /** Requests in flight at most (default 8). */
+  concurrency?: number;
   signal?: AbortSignal;
 }
 
@@ -28,10 +30,22 @@ export function packumentUrl(registry: string, name: string): string {
 export function registryClient(opts: RegistryOptions): (name: string) => Promise<PackageVersions | undefined> {
   const registry = opts.registry ?? DEFAULT_REGISTRY;
   const cache = new Map<string, Promise<PackageVersions | undefined>>();
+  const limit = Math.max(1, opts.concurrency ?? 8);
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const slot = async () => {
+    while (active >= limit) await new Promise<void>((ok) => waiting.push(ok));
+    active++;
+  };
+  const release = () => {
+    active--;
+    waiting.shift()?.();
+  };
   return (name) => {
     let p = cache.get(name);
     if (!p) {
       p = (async () => {
+        await slot();
         const signals = [AbortSignal.timeout(opts.timeoutMs ?? 10_000)];
         if (opts.signal) signals.push(opts.signal);
         try {
@@ -47,6 +61,8 @@ export function registryClient(opts: RegistryOptions): (name: string) => Promise
           return { versions: Object.keys(body.versions), deprecated };
         } catch {
           return undefined;
+        } finally {
+          release();
         }
       })();
       cache.set(name, p);

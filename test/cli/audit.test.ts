@@ -137,3 +137,13 @@ describe('nodesec audit', () => {
     assert.ok(out.summary.vulnerabilities > 10);
   });
 });
+
+test('--recursive: an unreadable lockfile is reported, the others are audited, exit 3; node_modules skipped', async () => {
+  const r = await runCli(['audit', join(OWN, 'audit', 'multi'), '--recursive', ...base, '--format', 'json']);
+  assert.equal(r.exit, 3);
+  assert.match(r.stderr, /b\/package-lock\.json:\d+/);
+  const out = JSON.parse(r.stdout) as Json;
+  assert.deepEqual((out.lockfiles as Json[]).map((l) => l.path.replace(/.*multi\//, '')), ['a/package-lock.json']);
+  assert.deepEqual((out.findings as Json[]).map((f) => `${f.package.name}@${f.package.version} ${f.id}`), ['ms@0.7.0 NSWG-ECO-46']);
+  assert.equal(out.exitCode, 3);
+});
