@@ -221,6 +221,9 @@ describe('Dependency-Update-Tool, Fuzzing, SAST, Packaging', () => {
   test('a jazzer.js dependency alone: 0 (scorecard does not count it), with a note', async () => {
     const r = await score({ 'package.json': '{\n  "devDependencies": {\n    "@jazzer.js/core": "^2.1.0"\n  }\n}\n', 'index.js': 'x' }, 'Fuzzing');
     assert.equal(r.score, 0);
+    const note = r.report.checks[0]!.details.find((d) => d.level === 'info')!;
+    assert.match(note.text, /@jazzer\.js\/core is a fuzzer, but scorecard's Fuzzing check does not recognise it/);
+    assert.deepEqual([note.location?.file, note.location?.line], ['package.json', 3]);
   });
   test('CodeQL workflow: 10; no SAST tool: 0', async () => {
     assert.equal((await score(wf(`on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: github/codeql-action/init@v3\n      - uses: github/codeql-action/analyze@v3\n`), 'SAST')).score, 10);

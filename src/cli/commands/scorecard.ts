@@ -215,6 +215,98 @@ Examples:
     .action((o: MonitorCliOptions) => monitorAction(ctx, o));
 }
 
+interface BpOptions {
+  format: 'text' | 'json' | 'markdown';
+  write?: boolean;
+  db?: string;
+  failOnUnmet?: boolean;
+  git: boolean;
+}
+
+async function bestPracticesAction(ctx: CliContext, dir: string | undefined, o: BpOptions): Promise<void> {
+  const [{ resolve, join }, { writeFile }, { execFile }, { promisify }] = await Promise.all([import('node:path'), import('node:fs/promises'), import('node:child_process'), import('node:util')]);
+  const [{ localSource }, bp, { painter }] = await Promise.all([import('../../scorecard/sources/local.ts'), import('../../scorecard/best-practices.ts'), import('../../report/color.ts')]);
+  const root = resolve(ctx.cwd, dir ?? '.');
+  const source = await localSource(root, { git: o.git });
+  let tags: string[] = [];
+  if (o.git) {
+    try {
+      tags = (await promisify(execFile)('git', ['-C', root, 'tag', '--list', '--sort=creatordate'], { timeout: 10_000, maxBuffer: 8 * 1024 * 1024 })).stdout.split('\n').filter(Boolean);
+    } catch {
+      tags = [];
+    }
+  }
+  let vulnerabilities: number | undefined;
+  if (o.db) {
+    const { auditProvider } = await import('../../scorecard/vulns.ts');
+    const spec = /^https?:\/\//i.test(o.db) ? o.db : resolve(ctx.cwd, o.db);
+    const r = await auditProvider(root, async () => (await import('../../advisory/index.ts')).openAdvisorySource(spec, { env: ctx.env, fetch: ctx.fetch, signal: ctx.signal }))(source, { signal: ctx.signal });
+    if ('ids' in r) vulnerabilities = r.ids.length;
+  }
+  const { file, items } = await bp.assess(source, { tags, ...(vulnerabilities !== undefined && { vulnerabilities }) });
+  const effective = (a: (typeof items)[number]) => (a.recorded && !a.recorded.byNodesec && a.recorded.status !== '?' ? a.recorded.status : a.evidence.status);
+  const count = (s: string) => items.filter((a) => effective(a) === s).length;
+  if (o.write) {
+    const target = join(root, file?.path ?? '.bestpractices.json');
+    await writeFile(target, `${JSON.stringify(bp.updatedFile(file?.data, items), null, 2)}\n`);
+  }
+  if (o.format === 'json') {
+    ctx.stdout.write(`${JSON.stringify({
+      schemaVersion: 1,
+      level: 'passing',
+      file: file?.path ?? null,
+      summary: { met: count('Met'), unmet: count('Unmet'), na: count('N/A'), needsPerson: count('?') },
+      criteria: items.map((a) => ({ id: a.criterion.id, category: a.criterion.category, level: a.criterion.level, status: effective(a), evidence: a.evidence, ...(a.recorded && { recorded: a.recorded }), ...(a.conflict && { conflict: a.conflict }) })),
+    }, null, 2)}\n`);
+  } else if (o.format === 'markdown') {
+    let out = `## OpenSSF Best Practices (passing)\n\n${count('Met')} met, ${count('Unmet')} unmet, ${count('N/A')} N/A, ${count('?')} need a person.\n\n| Criterion | Level | Status | Evidence |\n| -- | -- | -- | -- |\n`;
+    for (const a of items) out += `| \`${a.criterion.id}\` | ${a.criterion.level} | ${effective(a)} | ${(a.conflict ?? a.evidence.justification).replace(/\|/g, '\\|')} |\n`;
+    ctx.stdout.write(out);
+  } else {
+    const c = painter(ctx.color);
+    const style = { Met: 'green', Unmet: 'red', 'N/A': 'gray', '?': 'yellow' } as const;
+    let out = `${c('bold', 'OpenSSF Best Practices, passing level')} ${root}\n${count('Met')} met, ${count('Unmet')} unmet, ${count('N/A')} N/A, ${count('?')} need a person${file ? ` (answers read from ${file.path})` : ''}\n`;
+    let cat = '';
+    for (const a of items) {
+      if (a.criterion.category !== cat) out += `\n${c('bold', (cat = a.criterion.category))}\n`;
+      const st = effective(a);
+      const who = a.recorded && !a.recorded.byNodesec && a.recorded.status !== '?' ? ' (recorded)' : '';
+      out += `  ${c(style[st], st.padEnd(5))} ${a.criterion.id.padEnd(38)} ${a.criterion.level.padEnd(9)} ${st === '?' && !who ? c('gray', a.evidence.justification) : `${a.evidence.justification}${who}`}\n`;
+      for (const w of a.evidence.evidence.slice(0, 2)) if (w.file) out += `        ${c('cyan', `${w.file}${w.line && w.line > 1 ? `:${w.line}` : ''}`)}\n`;
+      if (a.conflict) out += `        ${c('red', `conflict: ${a.conflict}`)}\n`;
+    }
+    if (o.write) out += `\nwrote ${file?.path ?? '.bestpractices.json'} (answers a person recorded were kept)\n`;
+    ctx.stdout.write(out);
+  }
+  const unmetMust = items.some((a) => a.criterion.level === 'MUST' && effective(a) === 'Unmet');
+  ctx.exitCode = o.failOnUnmet && unmetMust ? EXIT.FINDINGS : EXIT.OK;
+}
+
+function registerBestPractices(parent: Command, ctx: CliContext): void {
+  parent
+    .command('best-practices')
+    .description('Answer the OpenSSF Best Practices passing criteria that repository evidence can answer; mark the rest for a person')
+    .argument('[dir]', 'repository checkout (default: the current directory)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('-w, --write', 'write the answers to .bestpractices.json (the file the badge app imports); a person\'s answers are kept')
+    .option('--db <source>', 'advisories, to answer the vulnerability criteria from nodesec\'s audit')
+    .option('--fail-on-unmet', 'exit 1 when a MUST criterion is unmet')
+    .option('--no-git', 'walk the directory instead of asking git for the tracked files and tags')
+    .addHelpText('after', `
+Evidence comes from the repository: README, CONTRIBUTING, LICENSE, SECURITY.md, package.json,
+workflows (tests in CI, CodeQL), lint and TypeScript configuration, git tags, a credential scan,
+and optionally the dependency audit. Everything else (response times, secure-design knowledge,
+cryptography choices...) is marked "?" for a person. nodesec's justifications in
+.bestpractices.json start with "[nodesec]"; answers without that prefix are a person's and are
+never overwritten, and a person's answer the evidence contradicts is shown as a conflict.
+
+Examples:
+  $ nodesec scorecard best-practices
+  $ nodesec scorecard best-practices ../undici --write
+  $ nodesec scorecard best-practices -f markdown > BEST-PRACTICES.md`)
+    .action((dir: string | undefined, o: BpOptions) => bestPracticesAction(ctx, dir, o));
+}
+
 function registerCheck(parent: Command, ctx: CliContext): void {
   parent
     .command('check')
@@ -260,5 +352,6 @@ Examples:
   $ nodesec scorecard monitor --scope scope.json --database database.json --report report.md`);
     registerCheck(sc, ctx);
     registerMonitor(sc, ctx);
+    registerBestPractices(sc, ctx);
   },
 };

@@ -12,7 +12,8 @@ export const fuzzing = defineCheck({
   evaluate(findings) {
     assertProbes(findings, [fuzzed.id]);
     const hits = findings.filter((f) => f.outcome === 'true');
-    if (hits.length > 0) return { score: MAX, reason: 'project is fuzzed', details: hits.map((f): Detail => ({ level: 'info', text: f.message, probe: f.probe, ...(f.location && { location: f.location }) })) };
-    return { score: MIN, reason: 'project is not fuzzed', details: [{ level: 'warn', text: 'no fuzzer integrations found', probe: fuzzed.id, remediation: fuzzed.remediation.text }] };
+    const notes = findings.filter((f) => f.outcome === 'not-supported').map((f): Detail => ({ level: 'info', text: f.message, probe: f.probe, ...(f.location && { location: f.location }) }));
+    if (hits.length > 0) return { score: MAX, reason: 'project is fuzzed', details: [...hits.map((f): Detail => ({ level: 'info', text: f.message, probe: f.probe, ...(f.location && { location: f.location }) })), ...notes] };
+    return { score: MIN, reason: 'project is not fuzzed', details: [{ level: 'warn', text: 'no fuzzer integrations found', probe: fuzzed.id, remediation: fuzzed.remediation.text }, ...notes] };
   },
 });

@@ -1,7 +1,8 @@
 /**
  * Raw data of Fuzzing (checks/raw/fuzzing.go): ClusterFuzzLite (a `.clusterfuzzlite/Dockerfile`
  * with commands), and per prominent language a source pattern (JavaScript/TypeScript:
- * fast-check property-based tests imported with `from 'fast-check'` or `require('fast-check')`;
+ * fast-check property-based tests, imported from the fast-check package or its ava/jest/vitest
+ * integrations (an import or require line);
  * Go native fuzz functions; libFuzzer entry points; Atheris; Jazzer for Java; cargo-fuzz).
  * Prominent languages are those with at least a quarter of the average size per language, as
  * in getProminentLanguages; sizes are bytes by file extension (GitHub's linguist numbers are
