@@ -82,6 +82,17 @@ describe('nodesec hub', () => {
     assert.ok(entries.every((e) => e.actor.name === 'cli:ops'));
   });
 
+  test('user roles and disable', async () => {
+    await runCli(['hub', 'user', 'add', 'carol', '--role', 'contributor', '--data-dir', dataDir], { env: env() });
+    const r = await runCli(['hub', 'user', 'roles', 'carol', '--role', 'maintainer', '--role', 'contributor', '--data-dir', dataDir], { env: env() });
+    assert.equal(r.exit, 0, r.stderr);
+    assert.match(r.stdout, /carol now has roles maintainer, contributor/);
+    const d = await runCli(['hub', 'user', 'disable', 'carol', '--data-dir', dataDir], { env: env() });
+    assert.match(d.stdout, /user carol disabled/);
+    const list = JSON.parse((await runCli(['hub', 'user', 'list', '--format', 'json', '--data-dir', dataDir], { env: env() })).stdout) as { name: string; disabled: boolean; roles: string[] }[];
+    assert.deepEqual(list.find((u) => u.name === 'carol'), { ...list.find((u) => u.name === 'carol'), disabled: true, roles: ['maintainer', 'contributor'] });
+  });
+
   test('usage errors: both backends at once, bad --expires', async () => {
     const both = await runCli(['hub', 'user', 'list', '--data-dir', dataDir, '--database-url', 'postgres://x@127.0.0.1/y'], { env: env() });
     assert.equal(both.exit, 2);

@@ -149,6 +149,20 @@ Examples:
       });
     });
 
+  storeOptions(user.command('roles')
+    .description('Replace a user\'s roles (their tokens narrow or widen at once)')
+    .argument('<name>', 'user name or id')
+    .addOption(new Option('-r, --role <role>', `role, repeatable or comma-separated (${ROLES.join(', ')})`).argParser(collect).makeOptionMandatory())
+    .addHelpText('after', '\nExample:\n  $ nodesec hub user roles alice --role contributor'))
+    .action(async (name: string, flags: StoreFlags & { role: string[] }) => {
+      const bad = flags.role.filter((r) => !(ROLES as readonly string[]).includes(r));
+      if (bad.length) throw new AppError('ERR_USAGE', `unknown role ${bad.join(', ')}`, { hint: `roles: ${ROLES.join(', ')}` });
+      await withStore(ctx, flags, async (store) => {
+        const u = await store.accounts.setRoles(name, flags.role as Role[], cliActor(ctx));
+        ctx.stdout.write(`user ${u.name} now has roles ${u.roles.join(', ')}\n`);
+      });
+    });
+
   for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
     storeOptions(user.command(verb)
       .description(disabled ? 'Disable a user: their tokens stop working at once' : 'Enable a disabled user again')
