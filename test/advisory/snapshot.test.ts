@@ -122,7 +122,7 @@ test('db build from a directory with bad files: writes the good records, names e
     const r = await runCli(['db', 'build', '--from', join(OWN, 'advisory', 'osv-dir-with-bad'), '--out', out]);
     assert.equal(r.exit, 0, r.stderr);
     assert.match(r.stdout, /1 advisories/);
-    assert.match(r.stderr, /malformed-json\.json:2:\d+: skipped: malformed JSON/);
+    assert.match(r.stderr, /warning: .*malformed-json\.json:2:\d+: skipped: malformed JSON/);
     assert.match(r.stderr, /id-wrong-type\.json#\/id: skipped: "id" is required and must be a non-empty string/);
     assert.match(r.stderr, /package-json-not-advisory\.json#\/id: skipped/);
     assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');

@@ -9,7 +9,7 @@ import { Option, type Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
 import { EXIT } from '../../core/exit-codes.ts';
 import type { CliCommand, CliContext } from '../context.ts';
-import { formatError, formatOption } from '../main.ts';
+import { formatOption } from '../main.ts';
 import { paint } from '../../report/color.ts';
 import { dbPush } from './db-push.ts';
 
@@ -406,11 +406,9 @@ See docs/db.md.`);
   },
 };
 
-/** Prints load warnings (skipped inputs) on stderr. */
+/** Prints load warnings (skipped inputs) on stderr: `warning: file#pointer: message`. */
 export function printWarnings(ctx: CliContext, warnings: readonly { file: string; pointer?: string; line?: number; column?: number; message: string }[]): void {
-  for (const w of warnings) {
-    const err = new AppError('ERR_ADVISORY_INVALID', `skipped: ${w.message}`, { file: w.file, ...(w.pointer !== undefined && { pointer: w.pointer }), ...(w.line !== undefined && { line: w.line }), ...(w.column !== undefined && { column: w.column }) });
-    ctx.stderr.write(formatError(err, ctx.color && ctx.stderr.isTTY === true));
-  }
+  const label = paint(ctx.color && ctx.stderr.isTTY === true, 'yellow', 'warning');
+  for (const w of warnings) ctx.stderr.write(`${label}: ${where(w)}: skipped: ${w.message}\n`);
 }
 
