@@ -183,13 +183,39 @@ export class LineCursor {
     this.pos = at;
   }
 
+  /** Each miss scans to the end of the text: after this many, stop looking (no line). */
+  private misses = 0;
+
   /** Line of the next occurrence of `needle`, or undefined (the cursor then stays put). */
   find(needle: string): number | undefined {
+    if (this.misses >= LineCursor.MAX_MISSES) return undefined;
     const at = this.text.indexOf(needle, this.pos);
-    if (at < 0) return undefined;
+    if (at < 0) {
+      this.misses++;
+      return undefined;
+    }
     this.moveTo(at);
     return this.line;
   }
+
+  /** Line of the next `"key":` whose value is an object (`{`), whatever the spacing. */
+  findObjectKey(key: string): number | undefined {
+    if (this.misses >= LineCursor.MAX_MISSES) return undefined;
+    const needle = `${JSON.stringify(key)}:`;
+    const { text } = this;
+    for (let at = text.indexOf(needle, this.pos); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+      let i = at + needle.length;
+      while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13 || text.charCodeAt(i) === 9) i++;
+      if (text.charCodeAt(i) === 123) {
+        this.moveTo(at);
+        return this.line;
+      }
+    }
+    this.misses++;
+    return undefined;
+  }
+
+  static readonly MAX_MISSES = 16;
 }
 
 /**
@@ -234,8 +260,15 @@ function keyOf(text: string, start: number, end: number): string | undefined {
   const q = text.charCodeAt(start);
   if (q === 39 || q === 34) {
     // quoted key: find the closing quote followed by ':'
-    const close = text.lastIndexOf(q === 39 ? "':" : '":', e);
-    if (close <= start) return undefined;
+    // the closing quote followed by ':', searched within this line only
+    let close = -1;
+    for (let i = e - 1; i > start; i--) {
+      if (text.charCodeAt(i) === 58 && text.charCodeAt(i - 1) === q && i - 1 > start) {
+        close = i - 1;
+        break;
+      }
+    }
+    if (close < 0) return undefined;
     const raw = text.slice(start + 1, close);
     if (q === 39) return raw.replaceAll("''", "'");
     try {
@@ -245,8 +278,9 @@ function keyOf(text: string, start: number, end: number): string | undefined {
     }
   }
   if (text.charCodeAt(e - 1) === 58) return text.slice(start, e - 1); // `key:`
-  const colon = text.indexOf(': ', start);
-  if (colon > start && colon < e) return text.slice(start, colon);
+  for (let i = start + 1; i < e - 1; i++) {
+    if (text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 32) return text.slice(start, i); // `key: value`
+  }
   return undefined;
 }
 

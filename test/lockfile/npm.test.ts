@@ -41,6 +41,40 @@ describe('npm package-lock v3', () => {
     }
   });
 
+  it('v1: nested entries, requires resolved up the tree, aliases, lines in any layout', async () => {
+    const raw = {
+      name: 'app', version: '1.0.0', lockfileVersion: 1, requires: true,
+      dependencies: {
+        a: { version: '1.0.0', requires: { b: '^1.0.0', c: '^2.0.0' }, dependencies: { c: { version: '2.0.0' } } },
+        b: { version: '1.1.0', dev: true },
+        c: { version: '1.0.0' },
+        s: { version: 'npm:strip-ansi@6.0.1' },
+        g: { version: 'github:user/g#abc', from: 'github:user/g' },
+      },
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'nodesec-v1-'));
+    try {
+      for (const [name, text] of [['pretty', JSON.stringify(raw, null, 2)], ['min', JSON.stringify(raw)]] as const) {
+        const file = join(dir, `${name}.package-lock.json`);
+        await writeFile(file, text);
+        const g = await readLockfile(file, { noManifests: true });
+        assert.deepEqual(g.packages.map((p) => `${p.key} ${p.alias ?? ''}=${p.name}@${p.version}${p.notAuditable ? ` !${p.notAuditable.reason}` : ''}`), [
+          'node_modules/a =a@1.0.0', 'node_modules/a/node_modules/c =c@2.0.0', 'node_modules/b =b@1.1.0', 'node_modules/c =c@1.0.0',
+          'node_modules/s s=strip-ansi@6.0.1', 'node_modules/g =g@github:user/g#abc !git',
+        ]);
+        const lines = text.split('\n');
+        for (const p of g.packages) assert.ok(lines[p.line! - 1]!.includes(`"${p.key.slice(p.key.lastIndexOf('/') + 1)}":`), `${name} ${p.key}`);
+        const a = g.packages[0]!;
+        const deps = g.edges.filter((e) => 'package' in e.from && e.from.package === a.id).map((e) => g.packages[e.to]!.key);
+        assert.deepEqual(deps, ['node_modules/b', 'node_modules/a/node_modules/c']);
+        // direct dependencies without package.json: the top-level entries nothing requires
+        assert.deepEqual(g.edges.filter((e) => 'importer' in e.from).map((e) => e.name), ['a', 'c', 's', 'g']);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists every dependency path, shortest first, with the total', async () => {
     const g = await readLockfile(fx('v3-aliased.package-lock.json'));
     const c1 = g.packages.find((p) => p.key === 'node_modules/c')!;

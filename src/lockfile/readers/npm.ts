@@ -102,7 +102,7 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
   ];
   const links: [string, string][] = [];
   for (const key in pk) {
-    const line = lines ? lines[entry++] : cursor!.find(`"${key}":`) ?? cursor!.find(`${JSON.stringify(key)}:`);
+    const line = lines ? lines[entry++] : cursor!.findObjectKey(key);
     if (key === '') continue;
     const e = pk[key];
     if (!isObject(e)) {
@@ -245,7 +245,7 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
     if (depth > MAX_NESTING) throw parseError(meta.path, `dependencies nested deeper than ${MAX_NESTING} levels`, { line: cursor.find('"dependencies"') ?? 1, column: 1 });
     for (const installed in deps) {
       const e = deps[installed];
-      const line = lines ? lines[entry++] : cursor.find(`"${installed}": {`) ?? cursor.find(`${JSON.stringify(installed)}: {`);
+      const line = lines ? lines[entry++] : cursor.findObjectKey(installed);
       if (!isObject(e)) {
         g.warn(`entry "${installed}" is not an object; skipped`, line);
         continue;
