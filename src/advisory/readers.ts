@@ -54,7 +54,10 @@ async function isDir(p: string): Promise<boolean> {
 
 /** The WG vuln dir for a path that is either the vuln dir or the repository root holding vuln/. */
 export async function nswgVulnDir(path: string): Promise<string | undefined> {
-  const has = async (d: string) => (await Promise.all(NSWG_KINDS.map((k) => isDir(join(d, k))))).some(Boolean);
+  // a kind dir of the WG holds `<n>.json` files or an index.json (osv.dev's per-ecosystem
+  // `npm/` folders hold `GHSA-….json`, and are not mistaken for it)
+  const wgKindDir = async (d: string) => (await isDir(d)) && (await readdir(d).catch(() => [] as string[])).some((n) => n === 'index.json' || /^\d+\.json$/.test(n));
+  const has = async (d: string) => (await Promise.all(NSWG_KINDS.map((k) => wgKindDir(join(d, k))))).some(Boolean);
   if (await has(path)) return path;
   if (await has(join(path, 'vuln'))) return join(path, 'vuln');
   return undefined;

@@ -134,3 +134,10 @@ test('an OSV zip larger than one inflate batch loads every record', async () => 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("an OSV dir laid out by ecosystem (npm/GHSA-….json, like osv.dev) is not mistaken for the WG's vuln/npm", async () => {
+  const src = await openAdvisorySource(join(OWN, 'advisory', 'osv-ecosystem-layout'), { env });
+  assert.equal(src.meta.kind, 'osv-dir');
+  assert.equal(src.size, 1);
+  assert.equal(src.byId('GHSA-aaaa-bbbb-cccc')?.id, 'GHSA-aaaa-bbbb-cccc');
+});
