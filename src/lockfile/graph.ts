@@ -198,15 +198,16 @@ export class LineCursor {
     return this.line;
   }
 
-  /** Line of the next `"key":` whose value is an object (`{`), whatever the spacing. */
-  findObjectKey(key: string): number | undefined {
+  /** Line of the next `"key":` whose value is an object (`{`, or `[` for arrays), whatever the spacing. */
+  findObjectKey(key: string, open: '{' | '[' = '{'): number | undefined {
+    const code = open.charCodeAt(0);
     if (this.misses >= LineCursor.MAX_MISSES) return undefined;
     const needle = `${JSON.stringify(key)}:`;
     const { text } = this;
     for (let at = text.indexOf(needle, this.pos); at >= 0; at = text.indexOf(needle, at + needle.length)) {
       let i = at + needle.length;
       while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13 || text.charCodeAt(i) === 9) i++;
-      if (text.charCodeAt(i) === 123) {
+      if (text.charCodeAt(i) === code) {
         this.moveTo(at);
         return this.line;
       }

@@ -62,7 +62,7 @@ describe('lockfile corpus: counts agree with the README', () => {
         if (!p.line) continue;
         const nm = p.key.lastIndexOf('node_modules/');
         const v1 = g.formatVersion === '1' || g.formatVersion.startsWith('shrinkwrap');
-        const fragment = g.manager !== 'npm' ? p.key.split(', ')[0]! : v1 ? `"${p.key.slice(nm + 13)}": {` : `"${p.key}": {`;
+        const fragment = g.manager === 'bun' ? `"${p.key}": [` : g.manager !== 'npm' ? p.key.split(', ')[0]! : v1 ? `"${p.key.slice(nm + 13)}": {` : `"${p.key}": {`;
         assert.ok(lines[p.line - 1]!.includes(fragment), `${p.key} at line ${p.line}: ${lines[p.line - 1]}`);
       }
       for (const e of g.edges) assert.ok(g.packages[e.to], `edge to ${e.to}`);

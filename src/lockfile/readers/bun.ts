@@ -128,7 +128,7 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
   const metas: [number, Record<string, unknown>, string][] = [];
   for (const key in packages) {
     const v = packages[key];
-    const line = cursor.find(`${JSON.stringify(key)}:`);
+    const line = cursor.findObjectKey(key, '[');
     if (!Array.isArray(v) || typeof v[0] !== 'string') {
       throw parseError(path, `package "${key}" is not a [resolution, ...] array`, { line: line ?? 1, column: 1 });
     }
