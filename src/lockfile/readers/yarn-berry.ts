@@ -37,16 +37,18 @@ function normalize(descriptor: string): string {
   return d;
 }
 
+const REGISTRY = Object.freeze({});
+
 /** What a resolution (`name@<protocol>...`) is: registry, workspace, or a non-auditable source. */
 function classifyResolution(resolution: string): { workspace?: string; notAuditable?: { reason: NotAuditableReason; spec: string } } {
   const [, ref] = splitAt(resolution);
-  if (ref.startsWith('npm:')) return {};
+  if (ref.startsWith('npm:')) return REGISTRY;
   if (ref.startsWith('workspace:')) return { workspace: ref.slice(10) };
   if (ref.startsWith('patch:')) {
     // patch:inner#patchfile: audit the inner package when it comes from the registry
     const inner = ref.slice(6, ref.indexOf('#') < 0 ? undefined : ref.indexOf('#')).replaceAll('%3A', ':');
     const [, innerRef] = splitAt(inner);
-    if (innerRef.startsWith('npm:')) return {};
+    if (innerRef.startsWith('npm:')) return REGISTRY;
     return { notAuditable: { reason: 'patch', spec: ref } };
   }
   if (ref.startsWith('link:') || ref.startsWith('portal:')) return { notAuditable: { reason: 'link', spec: ref } };
@@ -122,8 +124,8 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
       byDescriptor.set(normalize(d), id);
       // `name@patch:name@npm:range#...` patches what `name@npm:range` resolves to: yarn
       // installs the patched package (builtin compat patches apply without being asked)
-      const [dn, dr] = splitAt(d);
-      if (dr.startsWith('patch:')) {
+      if (d.includes('@patch:')) {
+        const [dn, dr] = splitAt(d);
         const hash = dr.indexOf('#');
         patchOf.set(normalize(`${dn}@${splitAt(dr.slice(6, hash < 0 ? undefined : hash))[1]}`), id);
       }
