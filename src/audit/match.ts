@@ -168,19 +168,21 @@ export function compileAffected(a: OsvAffected): VersionTest {
 
 /** Case-insensitive ecosystem comparison; `npm` also accepts purl-ish spellings. */
 function sameEcosystem(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
 /** The affected entries of `record` that cover `name@version` (empty when none, or when withdrawn). */
 export function affectedEntries(record: OsvRecord, ecosystem: string, name: string, version: SemVer): OsvAffected[] {
-  if (record.withdrawn) return [];
-  const out: OsvAffected[] = [];
-  for (const a of record.affected ?? []) {
+  if (record.withdrawn || !record.affected) return NO_ENTRIES;
+  let out: OsvAffected[] | undefined;
+  for (const a of record.affected) {
     if (!a.package || a.package.name !== name || !sameEcosystem(a.package.ecosystem, ecosystem)) continue;
-    if (compileAffected(a)(version)) out.push(a);
+    if (compileAffected(a)(version)) (out ??= []).push(a);
   }
-  return out;
+  return out ?? NO_ENTRIES;
 }
+
+const NO_ENTRIES = Object.freeze([]) as unknown as OsvAffected[];
 
 /** True when `version` of `name` is affected by `record`. */
 export function isAffected(record: OsvRecord, ecosystem: string, name: string, version: SemVer): boolean {
@@ -205,14 +207,16 @@ export interface VulnMatch {
  */
 export function matchVersion(source: Pick<AdvisorySource, 'byPackage'>, ecosystem: string, name: string, version: SemVer): VulnMatch[] {
   const records = source.byPackage(ecosystem, name);
-  if (records.length === 0) return [];
-  const hits: { record: OsvRecord; affected: OsvAffected[] }[] = [];
+  if (records.length === 0) return NONE;
+  let hits: { record: OsvRecord; affected: OsvAffected[] }[] | undefined;
   for (const r of records) {
     const a = affectedEntries(r, ecosystem, name, version);
-    if (a.length) hits.push({ record: r, affected: a });
+    if (a.length) (hits ??= []).push({ record: r, affected: a });
   }
-  return groupByAlias(hits);
+  return hits ? groupByAlias(hits) : NONE;
 }
+
+const NONE = Object.freeze([]) as unknown as VulnMatch[];
 
 /** Groups matched records whose id/alias sets intersect; order follows the first record of each group. */
 export function groupByAlias(hits: readonly { record: OsvRecord; affected: OsvAffected[] }[]): VulnMatch[] {
