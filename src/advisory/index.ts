@@ -26,3 +26,7 @@ export { MemorySource } from './memory.ts';
 export { cacheDir, defaultSnapshotPath, loadAdvisories, openAdvisorySource, type OpenSourceOptions } from './source.ts';
 export { SNAPSHOT_FILE, SNAPSHOT_VERSION, SnapshotSource, decodeSnapshot, encodeSnapshot, loadSnapshot, writeFileAtomic } from './snapshot.ts';
 export { readNswgDir, readOsvDir, readOsvZip, type Loaded, type Warning } from './readers.ts';
+export { validateDocument, validateFile, validateNswg, validateOsv, type DocumentKind, type FileResult, type Problem } from './validate.ts';
+export { fromExportOsv, patchedVersions, toCve5, toExportOsv, toNswgFiles, toOpenVex } from './export.ts';
+export { buildIndexes, formatIndex } from './indexgen.ts';
+export { DEFAULT_SYNC_SOURCES, buildSnapshotFile, syncSources } from './build.ts';

@@ -155,3 +155,13 @@ test('OSV events agree with the WG rule for every record at every boundary versi
   }
   assert.ok(probes > 5000);
 });
+
+test('WG matching follows npm prerelease rules: "*" does not match a prerelease; a prerelease bound matches its own line', async () => {
+  const { wgAffects } = await import('../../src/advisory/index.ts');
+  assert.equal(wgAffects('*', null, '1.0.0'), true);
+  assert.equal(wgAffects('*', null, '1.0.0-rc.1'), false);
+  assert.equal(wgAffects('<=v2.0.0-alpha7', '>=v2.0.0-alpha8', '2.0.0-alpha6'), true);
+  assert.equal(wgAffects('<=v2.0.0-alpha7', '>=v2.0.0-alpha8', '2.0.0-alpha8'), false);
+  assert.equal(wgAffects('not a range', null, '1.0.0'), false);
+  assert.equal(wgAffects('<2.0.0', 'not a range', '1.0.0'), true, 'an unusable patched range is ignored');
+});
