@@ -62,6 +62,25 @@ async function lockDir(dir: string): Promise<() => Promise<void>> {
   throw new AppError('ERR_STORE_UNAVAILABLE', `cannot lock the embedded store in ${dir}`, { file: dir });
 }
 
+/**
+ * In-memory databases start from a snapshot of a freshly initialised cluster, taken once per
+ * process: initdb costs seconds, loading the snapshot well under one (tests open many stores).
+ */
+let template: Promise<Blob | File> | undefined;
+
+async function createInMemory(): Promise<PGlite> {
+  if (template) {
+    const t = await template.catch(() => undefined);
+    if (t) return PGlite.create({ loadDataDir: t });
+  }
+  const db = await PGlite.create();
+  template ??= db.dumpDataDir('none');
+  await template.catch(() => {
+    template = undefined;
+  });
+  return db;
+}
+
 export async function openPglite(dir: string | undefined): Promise<Driver> {
   let unlock: () => Promise<void> = async () => {};
   if (dir !== undefined) {
@@ -70,7 +89,7 @@ export async function openPglite(dir: string | undefined): Promise<Driver> {
   }
   let db: PGlite;
   try {
-    db = await PGlite.create(dir === undefined ? undefined : dir);
+    db = dir === undefined ? await createInMemory() : await PGlite.create(dir);
   } catch (cause) {
     await unlock();
     throw new AppError('ERR_STORE_UNAVAILABLE', `cannot open the embedded database${dir === undefined ? '' : ` in ${dir}`}: ${(cause as Error)?.message ?? cause}`, {
