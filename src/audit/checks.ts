@@ -7,16 +7,22 @@ import type { ProjectCheck, ProjectCheckContext, ProjectCheckResult } from '../c
 import type { Finding } from '../core/finding.ts';
 import type { AdvisorySource } from '../core/osv.ts';
 
-const sources = new Map<string, Promise<AdvisorySource>>();
+// One cache per `check` run: every check of a run gets the same context objects (the ignore
+// policy among them), so keying on it shares the source between audit and node without keeping
+// it alive after the run.
+const sources = new WeakMap<object, Map<string, Promise<AdvisorySource>>>();
 
 /** One advisory source per `--db` spec for the whole `check` run (audit and node share it). */
-export function sharedSource(ctx: Pick<ProjectCheckContext, 'db' | 'env'>, fetchImpl: typeof fetch = globalThis.fetch): Promise<AdvisorySource> {
+export function sharedSource(ctx: Pick<ProjectCheckContext, 'db' | 'env' | 'ignore'>, fetchImpl: typeof fetch = globalThis.fetch): Promise<AdvisorySource> {
+  let run = sources.get(ctx.ignore);
+  if (!run) sources.set(ctx.ignore, (run = new Map()));
   const key = ctx.db ?? '';
-  let p = sources.get(key);
+  let p = run.get(key);
   if (!p) {
     p = import('../advisory/index.ts').then(({ openAdvisorySource }) => openAdvisorySource(ctx.db, { env: ctx.env, fetch: fetchImpl }));
-    p.catch(() => sources.delete(key));
-    sources.set(key, p);
+    const cache = run;
+    p.catch(() => cache.delete(key));
+    run.set(key, p);
   }
   return p;
 }
