@@ -19,8 +19,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import semver from 'semver';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { isAppError, parseJson } from '../core/errors.ts';
 import { VEX_JUSTIFICATIONS } from '../core/osv.ts';
 import { cvssProblem, scoreCvss } from './cvss.ts';
@@ -306,8 +305,10 @@ let osvValidator: ValidateFunction | undefined;
 /** The OSV schema validator (compiled once, on first use). */
 function osvSchema(): ValidateFunction {
   if (!osvValidator) {
+    // loaded on first use: importing the advisory layer stays cheap for commands that never validate
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const addFormats = (require('ajv-formats') as { default: (a: unknown) => void }).default;
     const ajv = new Ajv2020({ allErrors: true, strict: false });
-    const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
     addFormats(ajv);
     osvValidator = ajv.compile(require('./schemas/osv-schema.json') as object);
   }
