@@ -87,6 +87,38 @@ interface MonitorCliOptions {
   reportTool: 'scorecard-visualizer' | 'deps.dev';
   dryRun?: boolean;
   format: 'text' | 'json';
+  databaseUrl?: string;
+  sweepId?: string;
+  jobSchema: string;
+  work: boolean;
+  sweepTimeout: string;
+}
+
+/** How one repository's result is obtained: the Scorecard API, or nodesec's checks on a local checkout. */
+async function makeSource(ctx: CliContext, how: { scorecardApi?: string; localDir?: string }, http: import('../../scorecard/monitor/http.ts').HttpOptions) {
+  const mon = await import('../../scorecard/monitor/run.ts');
+  if (!how.localDir) return mon.scorecardApiSource(how.scorecardApi ?? 'https://api.securityscorecards.dev', http);
+  const root = how.localDir;
+  const [{ join }, { existsSync }, { localSource }, { runScorecard }] = await Promise.all([import('node:path'), import('node:fs'), import('../../scorecard/sources/local.ts'), import('../../scorecard/run.ts')]);
+  return async (org: string, repo: string) => {
+    const dir = [join(root, org, repo), join(root, repo)].find((p) => existsSync(p));
+    if (!dir) return undefined;
+    const src = await localSource(dir);
+    const commit = await src.headCommit?.();
+    if (!commit || !/^[a-f0-9]{40}$/.test(commit)) throw new AppError('ERR_INPUT_NOT_FOUND', `${dir} is not a git checkout (no HEAD commit)`, { file: dir });
+    const r = await runScorecard(src, { now: ctx.now(), signal: ctx.signal });
+    return { score: Math.round(r.score * 10) / 10, date: ctx.now().toISOString(), commit, checks: Object.fromEntries(r.checks.map((c) => [c.name, c.score])) };
+  };
+}
+
+function httpOptions(ctx: CliContext, retries: number) {
+  return {
+    fetch: ctx.fetch,
+    retries,
+    signal: ctx.signal,
+    ...(ctx.env.NODESEC_BACKOFF_MS !== undefined && { backoffMs: Number(ctx.env.NODESEC_BACKOFF_MS) }),
+    onRetry: (url: string, attempt: number, why: string, wait: number) => ctx.progress(`retry ${attempt} of ${url} in ${Math.round(wait)} ms (${why})`),
+  };
 }
 
 function positiveInt(v: string, flag: string, min = 0): number {
@@ -96,7 +128,7 @@ function positiveInt(v: string, flag: string, min = 0): number {
 }
 
 async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<void> {
-  const [{ readFile, writeFile, mkdir }, { resolve, dirname, join }, { existsSync }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:fs')]);
+  const [{ readFile, writeFile, mkdir }, { resolve, dirname }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const db = await import('../../scorecard/monitor/database.ts');
   const mon = await import('../../scorecard/monitor/run.ts');
   const render = await import('../../scorecard/monitor/render.ts');
@@ -116,34 +148,36 @@ async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<voi
   let scope = db.parseScope(await readOr(scopePath, o.discover ? '{"github.com":{}}' : undefined), scopePath);
   const database = db.parseDatabase(await readOr(dbPath, ''), dbPath);
   const token = ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
-  const http = {
-    fetch: ctx.fetch,
-    retries,
-    signal: ctx.signal,
-    ...(ctx.env.NODESEC_BACKOFF_MS !== undefined && { backoffMs: Number(ctx.env.NODESEC_BACKOFF_MS) }),
-    onRetry: (url: string, attempt: number, why: string, wait: number) => ctx.progress(`retry ${attempt} of ${url} in ${Math.round(wait)} ms (${why})`),
-  };
+  const http = httpOptions(ctx, retries);
   let added: string[] = [];
   if (o.discover?.length) {
     const d = await mon.discoverScope(scope, o.discover, o.githubApi, { ...http, ...(token && { headers: { authorization: `Bearer ${token}` } }) });
     scope = d.scope;
     added = d.added;
   }
-  let source;
-  if (o.local) {
-    const root = resolve(ctx.cwd, o.local);
-    const [{ localSource }, { runScorecard }] = await Promise.all([import('../../scorecard/sources/local.ts'), import('../../scorecard/run.ts')]);
-    source = async (org: string, repo: string) => {
-      const dir = [join(root, org, repo), join(root, repo)].find((p) => existsSync(p));
-      if (!dir) return undefined;
-      const src = await localSource(dir);
-      const commit = await src.headCommit?.();
-      if (!commit || !/^[a-f0-9]{40}$/.test(commit)) throw new AppError('ERR_INPUT_NOT_FOUND', `${dir} is not a git checkout (no HEAD commit)`, { file: dir });
-      const r = await runScorecard(src, { now: ctx.now(), signal: ctx.signal });
-      return { score: Math.round(r.score * 10) / 10, date: ctx.now().toISOString(), commit, checks: Object.fromEntries(r.checks.map((c) => [c.name, c.score])) };
-    };
-  } else {
-    source = mon.scorecardApiSource(o.scorecardApi, http);
+  const how = o.local ? { localDir: resolve(ctx.cwd, o.local) } : { scorecardApi: o.scorecardApi };
+  let source = await makeSource(ctx, how, http);
+  if (o.databaseUrl) {
+    const jobs = await import('../../scorecard/monitor/jobs.ts');
+    const sweep = o.sweepId ?? jobs.defaultSweepId(scope, ctx.now(), JSON.stringify(how));
+    const timeout = positiveInt(o.sweepTimeout, '--sweep-timeout', 1) * 1000;
+    const d = await jobs.distributedSource({
+      url: o.databaseUrl,
+      jobSchema: o.jobSchema,
+      sweep,
+      scope,
+      job: how,
+      timeoutMs: timeout,
+      work: o.work,
+      signal: ctx.signal,
+      progress: ctx.progress,
+      sourceFor: (job) => {
+        let s: Promise<import('../../scorecard/monitor/run.ts').ResultSource> | undefined;
+        return async (org, repo) => (await (s ??= makeSource(ctx, { ...(job.scorecardApi && { scorecardApi: job.scorecardApi }), ...(job.localDir && { localDir: job.localDir }) }, http)))(org, repo);
+      },
+    });
+    ctx.stderr.write(`sweep ${sweep}: ${d.enqueued} jobs enqueued, ${d.reused} results reused\n`);
+    source = d.source;
   }
   const result = await mon.runMonitor({ scope, database, source, concurrency, progress: ctx.progress, signal: ctx.signal });
   const ropts = { reportTagsEnabled: o.reportTags, renderBadge: o.renderBadge === true, reportTool: o.reportTool };
@@ -202,6 +236,11 @@ function registerMonitor(parent: Command, ctx: CliContext): void {
     .addOption(new Option('--report-tool <tool>', 'where report links point').choices(['scorecard-visualizer', 'deps.dev']).default('scorecard-visualizer'))
     .option('--dry-run', 'compute and print, write nothing')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--database-url <url>', 'run the sweep as pg-boss jobs on this PostgreSQL (workers: nodesec scorecard worker)')
+    .option('--sweep-id <id>', 'with --database-url: the sweep to run or resume (default: the UTC day and a hash of the scope)')
+    .option('--job-schema <name>', 'with --database-url: PostgreSQL schema of the job queue', 'nodesec_jobs')
+    .option('--no-work', 'with --database-url: only enqueue and wait; leave the jobs to workers')
+    .option('--sweep-timeout <seconds>', 'with --database-url: give up waiting after this long', '1800')
     .addHelpText('after', `
 File-compatible with ossf/scorecard-monitor: the same scope.json, database.json and report
 markers, so the two can take turns. nodesec adds per-check scores to each history entry
@@ -307,6 +346,57 @@ Examples:
     .action((dir: string | undefined, o: BpOptions) => bestPracticesAction(ctx, dir, o));
 }
 
+interface WorkerCliOptions {
+  databaseUrl?: string;
+  concurrency: string;
+  retries: string;
+  jobSchema: string;
+  idleExit?: string;
+}
+
+async function workerAction(ctx: CliContext, o: WorkerCliOptions): Promise<void> {
+  const url = o.databaseUrl ?? ctx.env.DATABASE_URL;
+  if (!url) throw new AppError('ERR_USAGE', 'the worker needs --database-url (or DATABASE_URL): the PostgreSQL server the sweeps are queued on');
+  const jobs = await import('../../scorecard/monitor/jobs.ts');
+  const http = httpOptions(ctx, positiveInt(o.retries, '--retries'));
+  const ran = await jobs.runWorker({
+    url,
+    jobSchema: o.jobSchema,
+    concurrency: positiveInt(o.concurrency, '--concurrency', 1),
+    signal: ctx.signal,
+    progress: (m) => ctx.progress(m),
+    ...(o.idleExit !== undefined && { idleExitMs: positiveInt(o.idleExit, '--idle-exit') * 1000 }),
+    sourceFor: (job) => {
+      let s: Promise<import('../../scorecard/monitor/run.ts').ResultSource> | undefined;
+      return async (org, repo) => (await (s ??= makeSource(ctx, { ...(job.scorecardApi && { scorecardApi: job.scorecardApi }), ...(job.localDir && { localDir: job.localDir }) }, http)))(org, repo);
+    },
+  });
+  ctx.stderr.write(`worker stopped after ${ran} job${ran === 1 ? '' : 's'}\n`);
+  ctx.exitCode = EXIT.OK;
+}
+
+function registerWorker(parent: Command, ctx: CliContext): void {
+  parent
+    .command('worker')
+    .description('Run monitor sweep jobs queued on PostgreSQL (pg-boss); start as many as you like')
+    .option('--database-url <url>', 'the PostgreSQL server the sweeps are queued on (default: DATABASE_URL)')
+    .option('--concurrency <n>', 'jobs at once in this worker', '4')
+    .option('--retries <n>', 'HTTP retries per request', '4')
+    .option('--job-schema <name>', 'PostgreSQL schema of the job queue', 'nodesec_jobs')
+    .option('--idle-exit <seconds>', 'stop after this long without jobs (default: run until stopped)')
+    .addHelpText('after', `
+Each job scores one repository of a sweep (from the Scorecard API or a local checkout, as the
+coordinator asked) and stores the result; the coordinator (monitor --database-url) waits for
+them and writes the database and report. Jobs are idempotent: rerunning one overwrites the same
+result row.
+
+Examples:
+  $ nodesec scorecard worker --database-url postgres://scorecard@db/nodesec
+  $ nodesec scorecard monitor --scope scope.json --database database.json --report report.md \\
+      --database-url postgres://scorecard@db/nodesec --no-work`)
+    .action((o: WorkerCliOptions) => workerAction(ctx, o));
+}
+
 function registerCheck(parent: Command, ctx: CliContext): void {
   parent
     .command('check')
@@ -353,5 +443,6 @@ Examples:
     registerCheck(sc, ctx);
     registerMonitor(sc, ctx);
     registerBestPractices(sc, ctx);
+    registerWorker(sc, ctx);
   },
 };
