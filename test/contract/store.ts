@@ -232,6 +232,19 @@ export function storeContract(name: string, open: OpenStore, options: { skip?: s
         assert.ok((await store.advisories.get('GHSA-wdrw-0001'))?.withdrawn);
       });
 
+      test('an upstream withdrawal (a newer record with withdrawn) is a withdraw change', async () => {
+        await store.advisories.ingest([osv('GHSA-upwd-0001')]);
+        const cursor = await store.advisories.cursor();
+        await store.advisories.ingest([osv('GHSA-upwd-0001', { modified: '2025-07-01T00:00:00Z', withdrawn: '2025-07-01T00:00:00Z' })]);
+        assert.deepEqual((await store.advisories.changesSince(cursor)).changes.map((c) => c.kind), ['withdraw']);
+      });
+
+      test('Node.js core records are found by their purl (pkg:github/nodejs/node)', async () => {
+        await store.advisories.ingest([osv('NSWG-COR-TEST-1', { affected: [{ package: { ecosystem: 'Node.js', name: 'node', purl: 'pkg:github/nodejs/node' } }] })]);
+        assert.deepEqual((await store.advisories.byPurl('pkg:github/nodejs/node@20.1.0')).map((r) => r.id), ['NSWG-COR-TEST-1']);
+        assert.deepEqual((await store.advisories.byPackage('node.js', 'node')).map((r) => r.id), ['NSWG-COR-TEST-1']);
+      });
+
       test('invalid records are reported and skipped; the rest of the batch commits', async () => {
         const r = await store.advisories.ingest([
           osv('GHSA-good-0001'),
@@ -472,6 +485,17 @@ export function storeContract(name: string, open: OpenStore, options: { skip?: s
         assert.equal(rejected.status, 'rejected');
         assert.equal(rejected.rejectionReason, 'not a vulnerability');
         await rejects(store.submissions.submit(s.id, contributor, contributor), 'ERR_HUB_CONFLICT');
+      });
+
+      test('list filters by status and pages by id, newest first', async () => {
+        const ids: number[] = [];
+        for (let i = 0; i < 3; i++) ids.push((await store.submissions.create({ records: [draftRecord({ id: `CVE-2026-73${i}0` })] }, other)).id);
+        const mine = await store.submissions.list(other, { status: 'draft' });
+        assert.deepEqual(mine.map((s) => s.id).slice(0, 3), [...ids].reverse());
+        assert.ok(mine.every((s) => s.status === 'draft'));
+        const page = await store.submissions.list(other, { status: 'draft', before: ids[2], limit: 1 });
+        assert.deepEqual(page.map((s) => s.id), [ids[1]]);
+        assert.ok((await store.submissions.list(other, { status: 'published' })).every((s) => s.status === 'published'));
       });
 
       test('invalid submissions are refused with a pointer', async () => {
