@@ -83,6 +83,9 @@ describe('pnpm', () => {
       'prod:shared->shared@', 'prod:tiny->tiny@1.0.0',
     ]);
     assert.deepEqual(g.packages.slice(0, 5).map((p) => p.line), [57, 60, 62, 64, 66]);
+    // the snapshot lists the resolved peer among its dependencies; the metadata says it is a peer
+    const vitest = g.packages.find((p) => p.name === 'vitest')!;
+    assert.deepEqual(g.edges.filter((e) => 'package' in e.from && e.from.package === vitest.id).map((e) => `${e.kind}:${e.name}`), ['peer:tiny']);
   });
 });
 

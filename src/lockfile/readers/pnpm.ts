@@ -99,7 +99,8 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
   const lines = yamlKeyLines(text, 2, new Set([section])).nested.get(section);
 
   const ids = new Map<string, number>();
-  const entries: [number, Record<string, unknown>][] = [];
+  /** [package id, snapshot entry, the package's declared peer dependencies] */
+  const entries: [number, Record<string, unknown>, Record<string, unknown> | undefined][] = [];
   for (const key in instances) {
     const entry = isObject(instances[key]) ? instances[key] : {};
     const meta = style === 'v9' ? (packagesSection[withoutPeers(key, style)] as Record<string, unknown> | undefined) : entry;
@@ -119,7 +120,7 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
       line,
     });
     ids.set(key, id);
-    entries.push([id, entry]);
+    entries.push([id, entry, meta && isObject(meta.peerDependencies) ? meta.peerDependencies : undefined]);
   }
 
   const lookup = (dep: string, ref: string): number | undefined => {
@@ -172,11 +173,14 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
       }
     }
   }
-  for (const [id, entry] of entries) {
-    for (const [field, kind] of PACKAGE_FIELDS) {
+  for (const [id, entry, peers] of entries) {
+    const from = { package: id };
+    for (const [field, fieldKind] of PACKAGE_FIELDS) {
       const deps = entry[field];
       if (!isObject(deps)) continue;
       for (const dep in deps) {
+        // pnpm lists the resolved peers among the dependencies; the metadata says which they are
+        const kind = fieldKind === 'prod' && peers && dep in peers ? 'peer' : fieldKind;
         const ref = String(deps[dep]);
         if (ref.startsWith('link:')) continue;
         const to = lookup(dep, ref);
@@ -184,7 +188,7 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
           if (kind !== 'optional') g.warn(`${g.packages[id]!.key} depends on ${dep}@${ref}, which the lockfile does not list`, g.packages[id]!.line);
           continue;
         }
-        g.edge({ package: id }, to, kind, dep);
+        g.edge(from, to, kind, dep);
       }
     }
   }
