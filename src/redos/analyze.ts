@@ -12,6 +12,7 @@ import type { RegexAnalysis, RegexBudget, RegexVerdict } from './types.ts';
 import { analyzeStatic, type Candidate, type StaticResult } from './analysis/static.ts';
 import { estimateLength1s, hintFor, severityFor } from './analysis/report.ts';
 import { prove } from './proof/prove.ts';
+import { withProofSlot } from './proof/pool.ts';
 
 export { closeProofPool } from './proof/pool.ts';
 
@@ -81,10 +82,23 @@ export async function analyzeRegex(pattern: string, flags: string, budget?: Part
     const { verdict, hint } = unverified(pattern, s);
     return finish(pattern, flags, t0, verdict, hint);
   }
+  const staticMs = performance.now() - t0;
+  return withProofSlot(() => proveCandidates(pattern, flags, s, b.timeoutMs - staticMs, t0));
+}
+
+/** Proves the candidates worst first; the first reproduced one is the verdict. */
+async function proveCandidates(
+  pattern: string,
+  flags: string,
+  s: Extract<StaticResult, { status: 'vulnerable' }>,
+  budgetMs: number,
+  t0: number,
+): Promise<RegexAnalysis> {
+  const start = performance.now();
   const candidates: Candidate[] = [s, ...s.others];
   const details: string[] = [];
   for (const c of candidates) {
-    const left = b.timeoutMs - (performance.now() - t0);
+    const left = budgetMs - (performance.now() - start);
     if (left < 50) {
       details.push('time budget spent');
       break;

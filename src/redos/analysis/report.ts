@@ -64,9 +64,11 @@ export function hintFor(h: HintInput): string {
     const how = w.why === 'multi-transition'
       ? 'a repetition nested in a repetition (or an optional part between them) can split the same characters between iterations in more than one way'
       : 'two alternatives or parts of the repetition can read the same characters';
+    const fix = w.why === 'multi-transition'
+      ? 'Remove the ambiguity (drop the inner quantifier, as in `(a+)+` -> `a+`, or make the separator between iterations mandatory, as in `(\\w+\\.?)*` -> `\\w+(\\.\\w+)*`), '
+      : 'Remove the ambiguity (make the alternatives disjoint, as in `(a|ab)*` -> `(ab?)*`, or `(\\w|\\d)+` -> `\\w+`), ';
     return `Exponential backtracking: in${at}, ${how}, so ${pump} repeated and followed by a failing character is tried in exponentially many ways. `
-      + 'Remove the ambiguity (make the alternatives disjoint, drop the inner quantifier as in `(a+)+` -> `a+`), '
-      + 'emulate an atomic group with `(?=(...))\\1`' + `${limit}.`;
+      + fix + 'emulate an atomic group with `(?=(...))\\1`' + `${limit}.`;
   }
   const degree = h.complexity.degree ?? 2;
   const second = span(h.pattern, w.other !== undefined ? h.loopSrc[w.other] : undefined);

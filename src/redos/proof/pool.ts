@@ -4,6 +4,7 @@
  * backtracking points) and the worker is replaced. Workers are unref'd and spawned lazily
  * (a spawn costs ~30 ms), so an idle pool never keeps the process alive.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 export interface MatchTask {
@@ -161,10 +162,32 @@ export class ProofPool {
 
 let shared: ProofPool | undefined;
 
+/** Workers in the shared pool: one per core (callers run that many analyses at once), 2 to 8. */
+export const POOL_SIZE = Math.max(2, Math.min(8, availableParallelism()));
+
 /** The process-wide pool used by analyzeRegex. */
 export function proofPool(): ProofPool {
-  shared ??= new ProofPool(2);
+  shared ??= new ProofPool(POOL_SIZE);
   return shared;
+}
+
+let slotsFree = POOL_SIZE;
+const slotWaiters: (() => void)[] = [];
+
+/**
+ * Runs `fn` once one of the pool's workers can be dedicated to it, so a proof's time budget
+ * starts when it can actually run, not while it waits behind other proofs.
+ */
+export async function withProofSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (slotsFree > 0) slotsFree--;
+  else await new Promise<void>((resolve) => slotWaiters.push(resolve));
+  try {
+    return await fn();
+  } finally {
+    const next = slotWaiters.shift();
+    if (next) next();
+    else slotsFree++;
+  }
 }
 
 /** Terminates the shared pool's workers (tests and CLI shutdown). */

@@ -36,7 +36,7 @@ export interface ProofResult {
   complexity?: { type: 'exponential' | 'polynomial'; degree?: number };
 }
 
-const STOP_MS = 25;
+const STOP_MS = 15;
 const SIGNIFICANT_MS = 10;
 /** A real polynomial blow-up is unmistakable long before this length (2^18: ~3e10 steps for a quadratic). */
 const MAX_LENGTH = 1 << 18;
@@ -75,13 +75,14 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
   const samples: Proof['samples'] = [];
   const lengthOf = (pumps: number): number => attack.prefix.length + pumps * attack.pump.length + attack.suffix.length;
   let exp = opts.expected === 'exponential';
-  // polynomial: start where a degree-d blow-up costs ~2e5 steps (well under a millisecond)
+  // polynomial: start where a degree-d blow-up costs ~1e6 steps (about a millisecond)
   const d = Math.max(2, opts.degree ?? 2);
   let fact = 1;
   for (let i = 2; i <= d; i++) fact *= i;
-  const startLength = Math.max(32, Math.ceil((2e5 * fact) ** (1 / d)));
+  const startLength = Math.max(32, Math.ceil((1e6 * fact) ** (1 / d)));
   let pumps = exp ? 1 : Math.max(1, Math.ceil(startLength / attack.pump.length));
   let timedOut = false;
+  let extended = false;
   while (samples.length < MAX_SAMPLES) {
     const left = opts.budgetMs - (performance.now() - started);
     if (left < 20) break;
@@ -96,7 +97,7 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
       repeat: 1,
     };
     let r = await pool.run(task, Math.min(SAMPLE_TIMEOUT_MS, left));
-    if (!r.timedOut && r.ms < STOP_MS) {
+    if (!r.timedOut && r.ms < 10) {
       // a run can be slowed by other work on the machine: keep the best of several (cheap while
       // runs are short)
       const again = await pool.run({ ...task, repeat: r.ms < 3 ? 3 : 1 }, Math.min(SAMPLE_TIMEOUT_MS, Math.max(20, left)));
@@ -107,7 +108,12 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
       timedOut = true;
       break;
     }
-    if (r.ms >= STOP_MS) break;
+    if (r.ms >= STOP_MS) {
+      // Polynomial growth must show between the end points; if a sample slowed by other work on
+      // the machine hides it, one more doubling gives two long (CPU-timed) samples to compare.
+      if (exp || extended || endDegree(samples) >= 1.5) break;
+      extended = true;
+    }
     if (!exp && samples.length >= 3 && looksLinear(samples.slice(-3))) break;
     // An exponential that has not shown up after EXP_PUMPS pumps is not one (even a base of 1.15
     // would have multiplied the time by 800): look for polynomial growth instead.
@@ -134,9 +140,11 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
   }
 
   const slowest = samples.reduce((m, s) => Math.max(m, s.ms), 0);
-  // fit on the samples above the noise floor (at least the last three)
-  // the largest samples carry the growth: tiny ones are dominated by fixed costs and noise
-  // (a long baseline keeps one noisy sample on a busy machine from bending the fit)
+  // Fit on the samples above the noise floor. The end points are the best-measured samples (the
+  // smallest is the best of three runs, the largest is timed on the thread's CPU clock), so the
+  // growth between them is the estimate; the least-squares fit over all of them only decides
+  // between exponential and polynomial shapes. A long baseline keeps one sample slowed by other
+  // work on the machine from bending the estimate.
   let usable = samples.filter((s) => s.ms >= 0.2);
   if (usable.length < 2) usable = samples.slice(-3);
   const xsN = usable.map((s) => s.pumps);
@@ -144,15 +152,30 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
   const ys = usable.map((s) => Math.log(Math.max(s.ms, 0.001)));
   const fe = linearFit(xsN, ys);
   const fp = linearFit(xsL, ys);
-  const base = Math.exp(fe.b);
-  const degree = fp.b;
+  const first = usable[0]!;
+  const last = usable[usable.length - 1]!;
+  const ends = (x0: number, x1: number): Fit | undefined => {
+    if (x1 === x0 || first.ms <= 0 || last.ms <= 0) return undefined;
+    const b = (Math.log(last.ms) - Math.log(first.ms)) / (x1 - x0);
+    return { a: Math.log(last.ms) - b * x1, b, r2: 1 };
+  };
+  const ee = ends(first.pumps, last.pumps) ?? fe;
+  let ep = ends(Math.log(first.length), Math.log(last.length)) ?? fp;
+  const base = Math.exp(ee.b);
+  const degree = ep.b;
   let type: 'exponential' | 'polynomial';
   if (exp) type = base >= 1.15 && (fe.r2 >= fp.r2 || degree > 6) ? 'exponential' : 'polynomial';
   else type = degree > 6 && base >= 1.15 ? 'exponential' : 'polynomial';
   if (usable.length < 2) type = opts.expected;
   const fitted = type === 'exponential' ? { type, value: round(base, 3) } : { type, value: round(degree, 2) };
   const proof: Proof = { method: 'v8-timing', samples, fitted };
-  const superLinear = type === 'exponential' ? base >= 1.15 : degree >= 1.5;
+  const tail = tailDegree(samples);
+  const superLinear = type === 'exponential' ? base >= 1.15 : degree >= 1.5 || tail >= 1.5;
+  if (type === 'polynomial' && degree < 1.5 && tail >= 1.5) {
+    fitted.value = round(tail, 2);
+    const x1 = Math.log(last.length);
+    ep = { a: Math.log(last.ms) - tail * x1, b: tail, r2: 1 };
+  }
   const reproduced = (timedOut || slowest >= SIGNIFICANT_MS) && (superLinear || (timedOut && samples.length === 1));
   if (!reproduced) {
     const last = samples[samples.length - 1];
@@ -167,10 +190,10 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
   // extrapolate lengths from the fit (time in ms = exp(a + b x))
   const lengthFor = (ms: number): number => {
     if (type === 'exponential') {
-      const n = fe.b > 0 ? (Math.log(ms) - fe.a) / fe.b : Infinity;
+      const n = ee.b > 0 ? (Math.log(ms) - ee.a) / ee.b : Infinity;
       return Math.max(1, Math.ceil(lengthOf(Math.max(0, n))));
     }
-    const l = fp.b > 0 ? Math.exp((Math.log(ms) - fp.a) / fp.b) : Infinity;
+    const l = ep.b > 0 ? Math.exp((Math.log(ms) - ep.a) / ep.b) : Infinity;
     return Math.max(1, Math.ceil(l));
   };
   let l100 = lengthFor(100);
@@ -186,8 +209,25 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
     proof,
     attackLength100ms: Number.isFinite(l100) ? l100 : undefined,
     attackLength1s: Number.isFinite(l1s) ? l1s : undefined,
-    complexity: type === 'exponential' ? { type } : { type, degree: Math.max(2, Math.round(degree)) },
+    complexity: type === 'exponential' ? { type } : { type, degree: Math.max(2, Math.round(ep.b)) },
   };
+}
+
+/** Growth degree between the first sample above the noise floor and the last one. */
+function endDegree(samples: Proof['samples']): number {
+  const usable = samples.filter((s) => s.ms >= 0.2);
+  const a = usable[0];
+  const b = usable[usable.length - 1];
+  if (!a || !b || a === b) return 0;
+  return Math.log(b.ms / a.ms) / Math.log(b.length / a.length);
+}
+
+/** Growth degree between the last two samples when both are long enough to be CPU-timed. */
+function tailDegree(samples: Proof['samples']): number {
+  const a = samples[samples.length - 2];
+  const b = samples[samples.length - 1];
+  if (!a || !b || a.ms < 8 || b.ms < 8 || a.length === b.length) return 0;
+  return Math.log(b.ms / a.ms) / Math.log(b.length / a.length);
 }
 
 /** Two successive doublings that each cost less than 2^1.25 times more: linear, stop looking. */
