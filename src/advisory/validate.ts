@@ -51,6 +51,39 @@ export interface FileResult {
   problems: Problem[];
 }
 
+/** The hint of each rule, for problems that do not carry a more specific one. */
+export const RULE_HINTS: Record<string, string> = {
+  'nswg/required': 'add the field; docs/db.md lists the fields of each WG record kind',
+  'nswg/type': 'use the type the WG record format defines for this field',
+  'nswg/unknown-field': 'remove the field or rename it to one the WG format defines',
+  'nswg/cve': 'CVE ids look like CVE-2024-12345',
+  'nswg/cve-strict': 'keep only the CVE id itself',
+  'nswg/date': 'use a real date as YYYY-MM-DD, e.g. 2024-03-01',
+  'nswg/title': 'one line of at most 150 characters',
+  'nswg/range': 'semver 7 syntax, not loose: e.g. ">=1.2.3 <2.0.0 || ^3.0.1"',
+  'nswg/environment': `one of: ${['all', 'osx', 'win', 'linux', 'smartos', 'aix', 'freebsd', 'win32', 'darwin', 'sunos', 'openbsd'].join(', ')}`,
+  'nswg/severity': 'one of: critical, high, medium, low, unknown',
+  'nswg/justification': 'an OpenVEX justification, e.g. vulnerable_code_not_present',
+  'nswg/uri': 'use an absolute URL, e.g. https://nodejs.org/en/blog/vulnerability/…',
+  'nswg/index': 'regenerate it with `nodesec db index`',
+  'nswg/id-mismatch': 'the file name is the WG identifier (NSWG-ECO-<file>)',
+  'osv/schema': 'see https://ossf.github.io/osv-schema/ for the field',
+  'osv/timestamp': 'RFC 3339 in UTC, e.g. 2024-03-01T00:00:00Z',
+  'osv/semver': 'SEMVER ranges need SemVer 2.0 versions without a "v" prefix',
+  'cvss/vector': 'a complete vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+  'cvss/score-mismatch': 'set the score the vector gives, or fix the vector',
+  'json/syntax': 'fix the JSON syntax at the given line and column',
+  'input/not-advisory': 'OSV records have "id" and "modified"; WG records live in vuln/core, vuln/npm or vuln/deps',
+  'input/not-found': 'check the path',
+  'input/unreadable': 'check the path and its permissions',
+  'input/too-large': 'an advisory file over 16 MiB is not an advisory; check what the file is',
+};
+
+function withHints(r: FileResult): FileResult {
+  for (const p of r.problems) if (!p.hint && RULE_HINTS[p.rule]) p.hint = RULE_HINTS[p.rule];
+  return r;
+}
+
 // ---------------------------------------------------------------------------------------------
 // rules shared by the three WG kinds
 
@@ -404,8 +437,12 @@ function kindOfPath(file: string): NswgKind | undefined {
   return parent === 'core' || parent === 'npm' || parent === 'deps' ? parent : undefined;
 }
 
-/** Validates one parsed document. */
+/** Validates one parsed document; every problem carries a hint. */
 export function validateDocument(value: unknown, file: string): FileResult {
+  return withHints(checkDocument(value, file));
+}
+
+function checkDocument(value: unknown, file: string): FileResult {
   const dirKind = kindOfPath(file);
   const name = basename(file, '.json');
   if (dirKind && name === 'index') {
@@ -442,7 +479,7 @@ export async function validateFile(path: string, display = path): Promise<FileRe
   try {
     const s = await stat(path);
     if (s.size > MAX_RECORD_BYTES) {
-      return { file: display, kind: 'unknown', records: 0, problems: [{ level: 'error', rule: 'input/too-large', file: display, message: `file is ${s.size} bytes, over the ${MAX_RECORD_BYTES}-byte limit` }] };
+      return withHints({ file: display, kind: 'unknown', records: 0, problems: [{ level: 'error', rule: 'input/too-large', file: display, message: `file is ${s.size} bytes, over the ${MAX_RECORD_BYTES}-byte limit` }] });
     }
     text = await readFile(path, 'utf8');
   } catch (err) {
@@ -461,7 +498,7 @@ export async function validateFile(path: string, display = path): Promise<FileRe
     };
   }
   const r = validateDocument(value, display);
-  return { ...r, file: display };
+  return withHints({ ...r, file: display });
 }
 
 /** Expands paths: files as given, directories walked recursively for *.json (hidden dirs and node_modules skipped). */

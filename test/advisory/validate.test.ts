@@ -145,3 +145,10 @@ test('db index --check: the committed indexes are current; a changed record make
   assert.equal(notWg.exit, 3);
   assert.match(notWg.stderr, /not a WG vuln directory/);
 });
+
+test('every reported problem carries a hint', async () => {
+  const r = await runCli(['db', 'validate', '--format', 'json', join(OWN, 'advisory', 'osv-dir-with-bad'), join(NSWG_VULN, 'npm', '363.json')]);
+  const problems = (JSON.parse(r.stdout) as Report).files.flatMap((f) => f.problems) as { hint?: string }[];
+  assert.ok(problems.length >= 4);
+  for (const p of problems) assert.ok(p.hint, JSON.stringify(p));
+});
