@@ -9,6 +9,10 @@
  *
  *   npm run bench redos [-- --sample=500 --recheck-timeout=5000 --timeout=3000 --tools=nodesec,recheck]
  *
+ * `nodesec` is the full engine (static analysis, then the V8 proof of each candidate, as the CLI
+ * runs it); `nodesec-static` the same analysis without the proof, the like-for-like comparison
+ * with the other tools, which prove nothing in V8.
+ *
  * Writes bench/.cache/redos-results.json (everything measured) and bench/redos/missed.json (the
  * regexes V8 confirms that nodesec did not flag, for the engine's backlog).
  */
@@ -54,7 +58,7 @@ export default async function redosBench(args: string[]): Promise<void> {
   const ourTimeout = Number(arg(args, 'timeout') ?? 3000);
   const recheckTimeout = Number(arg(args, 'recheck-timeout') ?? 5000);
   const sampleN = arg(args, 'sample');
-  const wanted = (arg(args, 'tools') ?? 'nodesec,recheck,scslre,redos-detector,safe-regex2').split(',');
+  const wanted = (arg(args, 'tools') ?? 'nodesec,nodesec-static,recheck,scslre,redos-detector,safe-regex2').split(',');
 
   console.log('Building the corpus (npm registry, cached in bench/.cache/):');
   const t0 = performance.now();
@@ -70,6 +74,7 @@ export default async function redosBench(args: string[]): Promise<void> {
   const tools: Tool[] = [];
   for (const name of wanted) {
     if (name === 'nodesec') tools.push(nodesecTool(ourTimeout));
+    else if (name === 'nodesec-static') tools.push(nodesecTool(ourTimeout, false));
     else if (name === 'recheck') tools.push(await recheckTool(recheckTimeout));
     else if (name === 'scslre') tools.push(scslreTool(recheckTimeout));
     else if (name === 'redos-detector') tools.push(redosDetectorTool(recheckTimeout));

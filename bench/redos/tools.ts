@@ -29,12 +29,13 @@ export interface Tool {
 
 const gen = (prefix: string, pump: string, suffix: string): AttackGen => (n) => prefix + pump.repeat(n) + suffix;
 
-export function nodesecTool(timeoutMs: number): Tool {
+/** nodesec: static analysis, then the V8 proof of every candidate (`verify: false`: static only). */
+export function nodesecTool(timeoutMs: number, verify = true): Tool {
   return {
-    name: 'nodesec',
+    name: verify ? 'nodesec' : 'nodesec-static',
     async run(pattern, flags) {
       const t0 = performance.now();
-      const a = await analyzeRegex(pattern, flags, { timeoutMs, verify: true });
+      const a = await analyzeRegex(pattern, flags, { timeoutMs, verify });
       const ms = performance.now() - t0;
       const v = a.verdict;
       if (v.kind === 'vulnerable') return { status: 'vulnerable', ms, verified: v.verified, attacks: [gen(v.attack.prefix, v.attack.pump, v.attack.suffix)] };

@@ -118,21 +118,25 @@ export function toStr(v: Value): string | undefined {
       return v.s;
     case 're':
       return `/${v.pattern}/${v.flags}`;
-    case 'arr': {
-      const parts: string[] = [];
-      for (const it of v.items) {
-        if (it === UNDEF || it === null) parts.push('');
-        else {
-          const s = toStr(it);
-          if (s === undefined) return undefined;
-          parts.push(s);
-        }
-      }
-      return parts.join(',');
-    }
+    case 'arr':
+      return joinItems(v.items, ',');
     default:
       return undefined;
   }
+}
+
+/** `Array.prototype.join`: holes, null and undefined become ''; undefined if an item is not constant. */
+function joinItems(items: readonly Value[], sep: string): string | undefined {
+  const parts: string[] = [];
+  for (const it of items) {
+    if (it === UNDEF || it === null) parts.push('');
+    else {
+      const s = toStr(it);
+      if (s === undefined) return undefined;
+      parts.push(s);
+    }
+  }
+  return parts.join(sep);
 }
 
 function truthy(v: Value): boolean | undefined {
@@ -843,16 +847,8 @@ function builtinMethod(recv: Value, name: string, args: Value[], at: number, max
       case 'join': {
         const sep = args.length === 0 || args[0] === UNDEF ? ',' : strArg(0);
         if (sep === undefined) return UNKNOWN;
-        const parts: string[] = [];
-        for (const it of recv.items) {
-          if (it === UNDEF || it === null) parts.push('');
-          else {
-            const x = toStr(it);
-            if (x === undefined) return UNKNOWN;
-            parts.push(x);
-          }
-        }
-        return cap(parts.join(sep));
+        const joined = joinItems(recv.items, sep);
+        return joined === undefined ? UNKNOWN : cap(joined);
       }
       case 'concat': {
         const items = [...recv.items];
