@@ -50,6 +50,8 @@ const vulnerable: VulnerableCase[] = [
   { name: 'color-string < 1.5.5 hwb (CVE-2021-29060)', pattern: '^hwb\\(\\s*([+-]?\\d*[\\.]?\\d+)(?:deg)?\\s*,\\s*([+-]?[\\d\\.]+)%\\s*,\\s*([+-]?[\\d\\.]+)%\\s*(?:,\\s*([+-]?[\\d\\.]+)\\s*)?\\)$', type: 'polynomial', degree: 2 },
   { name: 'nth-check < 2.0.1 (CVE-2021-3803)', pattern: '^([+\\-]?\\d*n)?\\s*(?:([+\\-]?)\\s*(\\d+))?$', type: 'polynomial', degree: 2 },
   { name: 'trim-newlines < 3.0.1 (CVE-2021-33623)', pattern: '[\\r\\n]+$', type: 'polynomial', degree: 2 },
+  { name: 'ua-parser-js < 0.7.22 Redmi device regex, A*A+ shape (SNYK-JS-UAPARSERJS-610226)', pattern: '\\b(redmi[\\s_-]?(?:note)?(?:[\\s_]*[\\w\\s]+))(?:\\sbuild|\\))', flags: 'i', type: 'polynomial', degree: 2 },
+  { name: 'marked < 0.6.2 inline.text email scan inside a lookahead', pattern: "^(`+|[^`])[\\s\\S]*?(?=[\\\\<!\\[`*~]|\\b_| {2,}\\n|https?://|ftp://|www\\.|[a-zA-Z0-9.!#$%&'*+/=?^_`{\\|}~-]+@|$)", type: 'polynomial', degree: 2 },
   { name: 'lodash < 4.17.21 trimEnd (CVE-2020-28500)', pattern: '\\s+$', flags: 'u', type: 'polynomial', degree: 2 },
 ];
 

@@ -107,9 +107,8 @@ export function key(s: CharSet): string {
   return s.join(',');
 }
 
-const PREFERRED: CharSet = fromRanges([
-  [0x61, 0x7a], [0x30, 0x39], [0x41, 0x5a], [0x20, 0x20], [0x5f, 0x5f], [0x2d, 0x2e],
-]);
+/** Lower-case letters, then digits, then upper-case letters. */
+const PREFERRED_ORDER: CharSet[] = [[0x61, 0x7a], [0x30, 0x39], [0x41, 0x5a]];
 
 /**
  * A representative character of a non-empty set, preferring readable ASCII (so attack strings
@@ -118,8 +117,10 @@ const PREFERRED: CharSet = fromRanges([
 export function pick(s: CharSet): number | undefined {
   if (!s.length) return undefined;
   for (const c of [0x61, 0x30, 0x41, 0x20, 0x5f, 0x2d, 0x2e]) if (has(s, c)) return c;
-  const pref = intersect(s, PREFERRED);
-  if (pref.length) return pref[0];
+  for (const r of PREFERRED_ORDER) {
+    const hit = intersect(s, r);
+    if (hit.length) return hit[0];
+  }
   const printable = intersect(s, [0x21, 0x7e]);
   if (printable.length) return printable[0];
   const latin = intersect(s, [0xa1, 0xd7ff]);
