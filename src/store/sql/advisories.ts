@@ -527,12 +527,12 @@ export function createAdvisoryRepo(ctx: SqlContext): AdvisoryRepo {
         if (row.withdrawn) throw new AppError('ERR_HUB_CONFLICT', `advisory ${row.id} is already withdrawn`);
         const at = ctx.now();
         const iso = at.toISOString();
-        const sources = await tx.query<{ record: OsvRecord }>('select record from vuln_sources where vuln_key = $1::bigint order by ord', [row.k]);
-        const changed = sources.rows.map(({ record }) => {
+        const sources = await tx.query<{ record: OsvRecord; source: string | null }>('select record, source from vuln_sources where vuln_key = $1::bigint order by ord', [row.k]);
+        const changed = sources.rows.map(({ record, source }) => {
           const ds = (record.database_specific ?? {}) as Record<string, unknown>;
           const ns = (typeof ds.nodesec === 'object' && ds.nodesec !== null ? ds.nodesec : {}) as Record<string, unknown>;
           const next: OsvRecord = { ...record, modified: iso, withdrawn: record.withdrawn ?? iso, database_specific: { ...ds, nodesec: { ...ns, withdrawn_reason: reason } } };
-          return prepareSource(next, null);
+          return prepareSource(next, source);
         });
         const applied = await applySources(tx, changed, at);
         const served = applied.served.get(changed[0]!.id)!;

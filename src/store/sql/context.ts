@@ -13,7 +13,7 @@ export interface SqlContext {
  * schema, so stores in different schemas of one database do not wait on each other.
  */
 export async function lockFeed(tx: Queryable): Promise<void> {
-  await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':nodesec:feed'))`);
+  await tx.query(`select pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':nodesec:feed'))`);
 }
 
 /**

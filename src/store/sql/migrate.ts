@@ -64,7 +64,7 @@ export async function runMigrations(driver: Driver): Promise<AppliedMigration[]>
   const known = await knownMigrations();
   try {
     return await driver.transaction(async (tx) => {
-      await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':nodesec:migrate'))`);
+      await tx.query(`select pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':nodesec:migrate'))`);
       await tx.query(CREATE_VERSION_TABLE);
       const applied = new Set(await appliedVersions(tx));
       const newest = Math.max(0, ...applied);
