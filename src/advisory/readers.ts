@@ -244,15 +244,18 @@ function unzipSafe(bytes: Uint8Array, location: string, filter: (f: { name: stri
   }
 }
 
-/** An OSV export zip (one record per .json entry), bounded in size, inflated in batches. */
-export function readOsvZip(bytes: Uint8Array, location: string): Loaded {
-  const out: Loaded = { kind: 'osv-zip', location, records: [], vex: [], warnings: [] };
+/**
+ * Calls `each` for every .json entry of a zip, in name order, inflating ZIP_BATCH entries at a
+ * time; entries over the record limit go to `tooLarge`. Throws ERR_INPUT_TOO_LARGE past the
+ * archive limit and ERR_ADVISORY_SOURCE when the bytes are not a zip.
+ */
+export function forEachZipEntry(bytes: Uint8Array, location: string, each: (name: string, data: Uint8Array) => void, tooLarge: (name: string, size: number) => void): void {
   let total = 0;
   const names: string[] = [];
   unzipSafe(bytes, location, (f) => {
     if (!f.name.endsWith('.json')) return false;
     if (f.originalSize > MAX_RECORD_BYTES) {
-      out.warnings.push({ file: `${location}!${f.name}`, message: `entry is ${f.originalSize} bytes, over the ${MAX_RECORD_BYTES}-byte limit` });
+      tooLarge(f.name, f.originalSize);
       return false;
     }
     total += f.originalSize;
@@ -261,21 +264,28 @@ export function readOsvZip(bytes: Uint8Array, location: string): Loaded {
     return false;
   });
   names.sort();
-  const decoder = new TextDecoder();
   for (let b = 0; b < names.length; b += ZIP_BATCH) {
     const batch = new Set(names.slice(b, b + ZIP_BATCH));
     const entries = unzipSafe(bytes, location, (f) => batch.has(f.name));
-    for (const name of [...batch]) {
-      const file = `${location}!${name}`;
+    for (const name of batch) {
       const data = entries[name];
-      if (!data) continue;
-      try {
-        osvRecordsOf(parseJson(decoder.decode(data), file), file, out);
-      } catch (err) {
-        out.warnings.push(warningOf(err, file));
-      }
+      if (data) each(name, data);
     }
   }
+}
+
+/** An OSV export zip (one record per .json entry), bounded in size, inflated in batches. */
+export function readOsvZip(bytes: Uint8Array, location: string): Loaded {
+  const out: Loaded = { kind: 'osv-zip', location, records: [], vex: [], warnings: [] };
+  const decoder = new TextDecoder();
+  forEachZipEntry(bytes, location, (name, data) => {
+    const file = `${location}!${name}`;
+    try {
+      osvRecordsOf(parseJson(decoder.decode(data), file), file, out);
+    } catch (err) {
+      out.warnings.push(warningOf(err, file));
+    }
+  }, (name, size) => out.warnings.push({ file: `${location}!${name}`, message: `entry is ${size} bytes, over the ${MAX_RECORD_BYTES}-byte limit` }));
   return out;
 }
 

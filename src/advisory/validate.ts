@@ -23,7 +23,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { isAppError, parseJson } from '../core/errors.ts';
 import { VEX_JUSTIFICATIONS } from '../core/osv.ts';
 import { cvssProblem, scoreCvss } from './cvss.ts';
-import { MAX_RECORD_BYTES, guessNswgKind } from './readers.ts';
+import { MAX_ARCHIVE_BYTES, MAX_RECORD_BYTES, forEachZipEntry, guessNswgKind } from './readers.ts';
 import type { NswgKind } from './nswg.ts';
 
 export type ProblemLevel = 'error' | 'warning';
@@ -473,32 +473,60 @@ function checkDocument(value: unknown, file: string): FileResult {
   };
 }
 
-/** Reads and validates one file; unreadable or malformed files become problems too. */
-export async function validateFile(path: string, display = path): Promise<FileResult> {
-  let text: string;
-  try {
-    const s = await stat(path);
-    if (s.size > MAX_RECORD_BYTES) {
-      return withHints({ file: display, kind: 'unknown', records: 0, problems: [{ level: 'error', rule: 'input/too-large', file: display, message: `file is ${s.size} bytes, over the ${MAX_RECORD_BYTES}-byte limit` }] });
-    }
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    return { file: display, kind: 'unknown', records: 0, problems: [{ level: 'error', rule: 'input/unreadable', file: display, message: `cannot read: ${(err as Error).message}`, hint: 'check the path and its permissions' }] };
-  }
+function unreadable(file: string, rule: string, message: string): FileResult {
+  return withHints({ file, kind: 'unknown', records: 0, problems: [{ level: 'error', rule, file, message }] });
+}
+
+/** Parses and validates one JSON text; malformed JSON is a problem with line and column. */
+export function validateText(text: string, display: string): FileResult {
   let value: unknown;
   try {
     value = parseJson(text, display);
   } catch (err) {
     if (!isAppError(err)) throw err;
-    return {
+    return withHints({
       file: display,
       kind: 'unknown',
       records: 0,
-      problems: [{ level: 'error', rule: 'json/syntax', file: display, ...(err.line !== undefined && { line: err.line }), ...(err.column !== undefined && { column: err.column }), message: err.message.replace(/\s+/g, ' '), ...(err.hint && { hint: err.hint }) }],
-    };
+      problems: [{ level: 'error', rule: 'json/syntax', file: display, ...(err.line !== undefined && { line: err.line }), ...(err.column !== undefined && { column: err.column }), message: err.message.replace(/\s+/g, ' ') }],
+    });
   }
-  const r = validateDocument(value, display);
-  return withHints({ ...r, file: display });
+  return validateDocument(value, display);
+}
+
+/** Reads and validates one file; unreadable or malformed files become problems too. */
+export async function validateFile(path: string, display = path): Promise<FileResult> {
+  let text: string;
+  try {
+    const s = await stat(path);
+    if (s.size > MAX_RECORD_BYTES) return unreadable(display, 'input/too-large', `file is ${s.size} bytes, over the ${MAX_RECORD_BYTES}-byte limit`);
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    return unreadable(display, 'input/unreadable', `cannot read: ${(err as Error).message}`);
+  }
+  return validateText(text, display);
+}
+
+/** Validates a path: a JSON file, or every .json entry of a zip (an OSV export such as all.zip). */
+export async function validatePath(path: string, display = path): Promise<FileResult[]> {
+  if (!/\.zip$/i.test(path)) return [await validateFile(path, display)];
+  let bytes: Uint8Array;
+  try {
+    const s = await stat(path);
+    if (s.size > MAX_ARCHIVE_BYTES) return [unreadable(display, 'input/too-large', `archive is ${s.size} bytes, over the ${MAX_ARCHIVE_BYTES}-byte limit`)];
+    bytes = await readFile(path);
+  } catch (err) {
+    return [unreadable(display, 'input/unreadable', `cannot read: ${(err as Error).message}`)];
+  }
+  const out: FileResult[] = [];
+  const decoder = new TextDecoder();
+  try {
+    forEachZipEntry(bytes, display, (name, data) => out.push(validateText(decoder.decode(data), `${display}!${name}`)), (name, size) =>
+      out.push(unreadable(`${display}!${name}`, 'input/too-large', `entry is ${size} bytes, over the ${MAX_RECORD_BYTES}-byte limit`)));
+  } catch (err) {
+    return [unreadable(display, 'input/unreadable', isAppError(err) ? err.message : String(err))];
+  }
+  return out;
 }
 
 /** Expands paths: files as given, directories walked recursively for *.json (hidden dirs and node_modules skipped). */

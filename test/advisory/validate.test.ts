@@ -152,3 +152,24 @@ test('every reported problem carries a hint', async () => {
   assert.ok(problems.length >= 4);
   for (const p of problems) assert.ok(p.hint, JSON.stringify(p));
 });
+
+test('an OSV zip is validated entry by entry, problems named zip!entry', async () => {
+  const { zipSync, strToU8 } = await import('fflate');
+  const dir = await mkdtemp(join(tmpdir(), 'nodesec-validate-zip-'));
+  try {
+    const good = await readFile(join(OWN, 'advisory', 'osv-dir', 'GHSA-aaaa-bbbb-cccc.json'));
+    await writeFile(join(dir, 'all.zip'), zipSync({ 'GHSA-aaaa-bbbb-cccc.json': good, 'bad.json': strToU8('{"id":"GHSA-x","modified":"yesterday"}'), 'broken.json': strToU8('{') }));
+    const r = await runCli(['db', 'validate', '--format', 'json', 'all.zip'], { cwd: dir });
+    assert.equal(r.exit, 1);
+    const rep = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(rep.files.map((f) => [f.file, f.problems.length > 0]), [['all.zip!GHSA-aaaa-bbbb-cccc.json', false], ['all.zip!bad.json', true], ['all.zip!broken.json', true]]);
+    assert.ok(rep.files[1]!.problems.some((p) => p.pointer === '/modified'));
+    assert.equal(rep.files[2]!.problems[0]!.rule, 'json/syntax');
+    await writeFile(join(dir, 'fake.zip'), 'not a zip');
+    const fake = await runCli(['db', 'validate', 'fake.zip'], { cwd: dir });
+    assert.equal(fake.exit, 1);
+    assert.match(fake.stdout, /fake\.zip: error: not a readable zip archive/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

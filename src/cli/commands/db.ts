@@ -38,7 +38,7 @@ interface ValidateFlags {
 const validate: DbSubcommand = (db, ctx) => {
   db.command('validate')
     .description('Check WG records (core, npm, deps, index.json) and OSV records; report every problem with file and JSON pointer')
-    .argument('<paths...>', 'files or directories (directories are walked for *.json)')
+    .argument('<paths...>', 'files, directories (walked for *.json) or OSV .zip archives')
     .addOption(formatOption(['text', 'json']))
     .option('--strict', 'treat warnings as errors (exit 1)')
     .option('-q, --quiet', 'print errors only, not warnings')
@@ -52,13 +52,14 @@ disagrees with its vector.
 Examples:
   $ nodesec db validate vuln/                       the WG database
   $ nodesec db validate vuln/npm/12.json osv/*.json some files
+  $ nodesec db validate osv/all.zip                 every record of an OSV export
   $ nodesec db validate --format json vuln/ > report.json
 
 Exit codes: 0 valid (warnings allowed), 1 invalid (any error; any warning with --strict),
 2 usage. The JSON output is { files: [{ file, kind, records, problems: [{ level, rule,
 file, pointer | line+column, message, hint }] }], summary: { files, records, errors, warnings } }.`)
     .action(async (paths: string[], flags: ValidateFlags) => {
-      const { expandPaths, validateFile } = await import('../../advisory/validate.ts');
+      const { expandPaths, validatePath } = await import('../../advisory/validate.ts');
       const { resolve } = await import('node:path');
       const { displayPath } = await import('../../advisory/readers.ts');
       const results = [];
@@ -68,7 +69,7 @@ file, pointer | line+column, message, hint }] }], summary: { files, records, err
         const shown = displayPath(f.path, ctx.cwd);
         if (f.missing) {
           results.push({ file: shown, kind: 'unknown' as const, records: 0, problems: [{ level: 'error' as const, rule: 'input/not-found', file: shown, message: 'no such file or directory', hint: 'check the path' }] });
-        } else results.push(await validateFile(f.path, shown));
+        } else results.push(...(await validatePath(f.path, shown)));
       }
       let errors = 0;
       let warnings = 0;
