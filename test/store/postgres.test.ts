@@ -59,6 +59,18 @@ describe('postgres only', { skip }, () => {
     }
   });
 
+  test('migrations: pending ones refused with migrate:false; a database newer than the code refused', async () => {
+    const url = await schemaUrl();
+    await assert.rejects(openStore({ kind: 'postgres', url, migrate: false }), (e: { code: string; message: string }) =>
+      e.code === 'ERR_STORE_MIGRATION' && /pending \(0001_init\)/.test(e.message));
+    const s = await openStore({ kind: 'postgres', url });
+    await s.driver.query(`insert into schema_version (version, name) values (99, 'future')`);
+    assert.equal((await s.health()).ok, false);
+    await s.close();
+    await assert.rejects(openStore({ kind: 'postgres', url }), (e: { code: string; message: string }) =>
+      e.code === 'ERR_STORE_MIGRATION' && /newer than this nodesec knows/.test(e.message));
+  });
+
   test('an unreachable server fails with ERR_STORE_UNAVAILABLE, not a stack trace', async () => {
     await assert.rejects(openStore({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:1/test', connectTimeoutMs: 1000 }), { code: 'ERR_STORE_UNAVAILABLE' });
     await assert.rejects(openStore({ kind: 'postgres', url: 'mysql://x' }), { code: 'ERR_CONFIG_INVALID' });
