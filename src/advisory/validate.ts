@@ -51,6 +51,19 @@ export interface FileResult {
   problems: Problem[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// rules shared by the three WG kinds
+
+/** The WG's CVE pattern (unanchored, as in its Joi models). */
+const WG_CVE = /CVE-\d{4}-\d+/;
+const STRICT_CVE = /^CVE-\d{4}-\d{4,}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The WG's affectedEnvironments values, plus Node's `process.platform` names the data uses (`win32`). */
+export const AFFECTED_ENVIRONMENTS = ['all', 'osx', 'win', 'linux', 'smartos', 'aix', 'freebsd', 'win32', 'darwin', 'sunos', 'openbsd'] as const;
+/** Severity labels of WG core records. */
+export const CORE_SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
+
 /** The hint of each rule, for problems that do not carry a more specific one. */
 export const RULE_HINTS: Record<string, string> = {
   'nswg/required': 'add the field; docs/db.md lists the fields of each WG record kind',
@@ -61,8 +74,8 @@ export const RULE_HINTS: Record<string, string> = {
   'nswg/date': 'use a real date as YYYY-MM-DD, e.g. 2024-03-01',
   'nswg/title': 'one line of at most 150 characters',
   'nswg/range': 'semver 7 syntax, not loose: e.g. ">=1.2.3 <2.0.0 || ^3.0.1"',
-  'nswg/environment': `one of: ${['all', 'osx', 'win', 'linux', 'smartos', 'aix', 'freebsd', 'win32', 'darwin', 'sunos', 'openbsd'].join(', ')}`,
-  'nswg/severity': 'one of: critical, high, medium, low, unknown',
+  'nswg/environment': `one of: ${AFFECTED_ENVIRONMENTS.join(', ')}`,
+  'nswg/severity': `one of: ${CORE_SEVERITIES.join(', ')}`,
   'nswg/justification': 'an OpenVEX justification, e.g. vulnerable_code_not_present',
   'nswg/uri': 'use an absolute URL, e.g. https://nodejs.org/en/blog/vulnerability/…',
   'nswg/index': 'regenerate it with `nodesec db index`',
@@ -83,19 +96,6 @@ function withHints(r: FileResult): FileResult {
   for (const p of r.problems) if (!p.hint && RULE_HINTS[p.rule]) p.hint = RULE_HINTS[p.rule];
   return r;
 }
-
-// ---------------------------------------------------------------------------------------------
-// rules shared by the three WG kinds
-
-/** The WG's CVE pattern (unanchored, as in its Joi models). */
-const WG_CVE = /CVE-\d{4}-\d+/;
-const STRICT_CVE = /^CVE-\d{4}-\d{4,}$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The WG's affectedEnvironments values, plus Node's `process.platform` names the data uses (`win32`). */
-export const AFFECTED_ENVIRONMENTS = ['all', 'osx', 'win', 'linux', 'smartos', 'aix', 'freebsd', 'win32', 'darwin', 'sunos', 'openbsd'] as const;
-/** Severity labels of WG core records. */
-export const CORE_SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
 
 export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
