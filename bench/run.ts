@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ default: (args: string[]) => Promi
   lockfile: () => import('./lockfile.ts'),
   store: () => import('./store.ts'),
   redos: () => import('./redos.ts'),
+  scorecard: () => import('./scorecard.ts'),
   'regex-engine': () => import('./regex-engine.ts'),
   snapshot: () => import('./snapshot.ts'),
 };

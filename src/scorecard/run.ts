@@ -153,7 +153,34 @@ function isProblem(check: ScorecardCheck<unknown>, _r: CheckReport, f: ProbeFind
   return p !== undefined && p.remediation.onOutcome === f.outcome;
 }
 
-export async function runScorecard(source: RepoSource, opts: RunOptions = {}): Promise<ScorecardReport> {
+/**
+ * Every check reads the same files: keep what was read, up to `maxBytes` in total (then reads go
+ * to the source again). Bounded memory, and each file is read once in the common case.
+ */
+export function cachedSource(source: RepoSource, maxBytes = 256 * 1024 * 1024): RepoSource {
+  const cache = new Map<string, Promise<Buffer | undefined>>();
+  let held = 0;
+  return {
+    uri: source.uri,
+    listFiles: () => source.listFiles(),
+    ...(source.headCommit && { headCommit: () => source.headCommit!() }),
+    readFile(path) {
+      const hit = cache.get(path);
+      if (hit) return hit;
+      const p = source.readFile(path);
+      if (held < maxBytes) {
+        cache.set(path, p);
+        void p.then((b) => {
+          held += b?.length ?? 0;
+        }, () => cache.delete(path));
+      }
+      return p;
+    },
+  };
+}
+
+export async function runScorecard(input: RepoSource, opts: RunOptions = {}): Promise<ScorecardReport> {
+  const source = cachedSource(input);
   const now = opts.now ?? new Date();
   const only = opts.only?.map((s) => s.toLowerCase());
   const checks: CheckReport[] = [];

@@ -144,6 +144,23 @@ describe('Token-Permissions (checks/evaluation/permissions.go)', () => {
   test('top-level contents: read and undeclared jobs: 10', async () => {
     assert.equal((await score(wf(`on: push\npermissions:\n  contents: read\njobs:\n${job()}`), 'Token-Permissions')).score, 10);
   });
+  // Cases of scorecard's own table (checks/permissions_test.go, TestGithubTokenPermissions), restated.
+  const golden: [string, Record<string, string>, number][] = [
+    ['sec-events/deployments write', { '.github/workflows/a.yml': 'on: [push]\npermissions:\n  security-events: write\n  pull-requests: read\n  deployments: write\n  packages: none\n  actions: none\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n' }, 8],
+    ['run writes under read top level', { '.github/workflows/a.yml': 'on: [push]\npermissions:\n  packages: read\n  pull-requests: read\njobs:\n  x:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write\n      packages: write\n      actions: write\n    steps:\n      - run: echo\n' }, 10],
+    ['two files: top-level only + run-level only', {
+      '.github/workflows/top.yml': 'on: [push]\npermissions: read-all\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n',
+      '.github/workflows/run.yml': 'on: [push]\njobs:\n  x:\n    runs-on: ubuntu-latest\n    permissions: read-all\n    steps:\n      - run: echo\n',
+    }, 9],
+    ['two files: run-level only + absent', {
+      '.github/workflows/run.yml': 'on: [push]\njobs:\n  x:\n    runs-on: ubuntu-latest\n    permissions: read-all\n    steps:\n      - run: echo\n',
+      '.github/workflows/absent.yml': 'on: [push]\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n',
+    }, 0],
+    ['permissions: {} (none) everywhere', { '.github/workflows/a.yml': 'on: [push]\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:\n      - run: echo\n' }, 10],
+  ];
+  for (const [name, files, want] of golden) {
+    test(`scorecard's table: ${name} = ${want}`, async () => assert.equal((await score(files, 'Token-Permissions')).score, want));
+  }
   test('no workflows: inconclusive "No tokens found"', async () => {
     const r = await score({ 'a.txt': 'x' }, 'Token-Permissions');
     assert.equal(r.score, -1);
