@@ -82,6 +82,9 @@ describe('nodesec node', () => {
     const v = await runCli(['node', '--version', 'twenty', ...base]);
     assert.equal(v.exit, 2);
     assert.match(v.stderr, /not a Node\.js version/);
+    const p = await runCli(['node', '--version', '20.1.0', '--platform', 'linx', ...base]);
+    assert.equal(p.exit, 2);
+    assert.match(p.stderr, /--platform "linx" is not a Node\.js platform/);
     const s = await runCli(['node', '--version', '20.1.0', '--db', NSWG_VULN, '--schedule', join(REPO, 'nope.json')]);
     assert.equal(s.exit, 3);
     const bad = await runCli(['node', '--version', '20.1.0', '--db', NSWG_VULN, '--schedule', join(REPO, 'package.json')]);

@@ -8,6 +8,9 @@ import { EXIT } from '../../core/exit-codes.ts';
 import type { CliCommand, CliContext } from '../context.ts';
 import { cliMain, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, openSource, reportExpired, resolveFailOn, emit, type Format } from './audit.ts';
 
+/** `process.platform` values, plus `any` (every environment). */
+const PLATFORMS = ['any', 'aix', 'android', 'cygwin', 'darwin', 'freebsd', 'haiku', 'linux', 'netbsd', 'openbsd', 'sunos', 'win32'];
+
 interface NodeFlags {
   version?: string;
   platform?: string;
@@ -32,6 +35,7 @@ async function action(ctx: CliContext, flags: NodeFlags): Promise<void> {
   if (!version) throw new AppError('ERR_USAGE', 'cannot tell which Node.js to check', { hint: 'pass --version <v>, e.g. --version 20.11.1' });
   if (!parseVersion(version)) throw new AppError('ERR_USAGE', `--version "${version}" is not a Node.js version`, { hint: 'a release like 20.11.1 or v22.3.0' });
   const platform = (flags.platform ?? ctx.runtime?.platform ?? 'any').toLowerCase();
+  if (!PLATFORMS.includes(platform)) throw new AppError('ERR_USAGE', `--platform "${platform}" is not a Node.js platform`, { hint: `one of ${PLATFORMS.join(', ')}` });
   const policy = await loadIgnorePolicy(ctx.cwd, { now: ctx.now(), ...(flags.ignoreFile && { explicitFile: resolve(ctx.cwd, flags.ignoreFile) }) });
   const failOn = resolveFailOn(flags.failOn, policy, 'node', 'low');
   const [source, sched] = await Promise.all([
