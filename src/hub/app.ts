@@ -5,31 +5,30 @@
  * listens; tests call it and use `app.inject()`.
  *
  * Every route has a JSON schema for its request (unknown fields rejected: ajv runs with
- * `removeAdditional: false`, no type coercion: query strings are validated as strings) and its responses (serialized by fast-json-stringify). Every
- * error becomes an RFC 9457 problem body (problem.ts).
+ * `removeAdditional: false` and no type coercion, so query strings are validated as strings)
+ * and for its responses (serialized by fast-json-stringify). Every error becomes an RFC 9457
+ * problem body (problem.ts).
  */
 import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { OsvRecordSchema } from './schemas/osv.ts';
-import { installErrorHandling, ProblemSchema, problemFor, sendProblem, toProblem } from './problem.ts';
-import { installContentEncoding } from './plugins/encoding.ts';
-import { VulnCache, type VulnReader } from './vulns.ts';
-import osvRoutes from './routes/osv.ts';
-import npmRoutes from './routes/npm.ts';
-import healthRoutes from './routes/health.ts';
-import { upstreamProxy } from './plugins/upstream.ts';
 import { AppError } from '../core/errors.ts';
 import type { Store } from '../store/types.ts';
-import { storeReader } from './store-adapter.ts';
 import { installAuth } from './plugins/auth.ts';
-import submissionRoutes from './routes/submissions.ts';
+import { installContentEncoding } from './plugins/encoding.ts';
+import { upstreamProxy } from './plugins/upstream.ts';
+import { installErrorHandling, ProblemSchema, sendProblem, toProblem } from './problem.ts';
 import adminRoutes from './routes/admin.ts';
 import feedRoutes from './routes/feed.ts';
-import { OsvProposalSchema } from './schemas/osv.ts';
-import { SubmissionSchema } from './routes/submissions.ts';
+import healthRoutes from './routes/health.ts';
+import npmRoutes from './routes/npm.ts';
+import osvRoutes from './routes/osv.ts';
+import submissionRoutes, { SubmissionSchema } from './routes/submissions.ts';
+import { OsvProposalSchema, OsvRecordSchema } from './schemas/osv.ts';
+import { storeReader } from './store-adapter.ts';
+import { VulnCache, type VulnReader } from './vulns.ts';
 
 export interface HubConfig {
   /** Largest request body in bytes (after decompression), for every route but ingest. */
@@ -224,4 +223,3 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
   return app;
 }
 
-export { problemFor };

@@ -35,7 +35,7 @@ export function installAuth(app: FastifyInstance): void {
   async function authenticate(req: FastifyRequest): Promise<Principal> {
     if (req.principal) return req.principal;
     const header = req.headers.authorization;
-    if (!header) throw Object.assign(new AppError('ERR_HUB_UNAUTHENTICATED', 'this route needs "Authorization: Bearer <token>"', { hint: 'create a token with `nodesec hub token create`' }));
+    if (!header) throw new AppError('ERR_HUB_UNAUTHENTICATED', 'this route needs "Authorization: Bearer <token>"', { hint: 'an admin creates tokens with `nodesec hub token create`' });
     const m = BEARER.exec(header);
     if (!m) throw new AppError('ERR_HUB_UNAUTHENTICATED', 'the Authorization header is not "Bearer <token>"');
     const store = app.hubDeps.store;
