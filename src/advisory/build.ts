@@ -18,7 +18,14 @@ export const DEFAULT_SYNC_SOURCES = {
   osv: 'https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip',
 } as const;
 
+/**
+ * The sources of `db sync`: NODESEC_SYNC_FROM (whitespace or comma separated, e.g. a hub's
+ * `https://hub.example/v1/export/all.zip`) replaces the defaults; else the WG (NODESEC_NSWG_URL)
+ * and, unless `osv: false`, OSV's npm export (NODESEC_OSV_URL).
+ */
 export function syncSources(env: Readonly<Record<string, string | undefined>>, opts: { osv?: boolean } = {}): string[] {
+  const from = (env.NODESEC_SYNC_FROM ?? '').split(/[\s,]+/).filter(Boolean);
+  if (from.length) return from;
   const list = [env.NODESEC_NSWG_URL || DEFAULT_SYNC_SOURCES.nswg];
   if (opts.osv !== false) list.push(env.NODESEC_OSV_URL || DEFAULT_SYNC_SOURCES.osv);
   return list;

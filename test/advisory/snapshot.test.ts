@@ -142,3 +142,11 @@ test('db --help lists every subcommand; each subcommand help teaches with exampl
     assert.match(h.stdout, /Exit codes:/, sub);
   }
 });
+
+test('sync sources: defaults, env overrides, NODESEC_SYNC_FROM replaces them, --no-osv', async () => {
+  const { syncSources, DEFAULT_SYNC_SOURCES } = await import('../../src/advisory/index.ts');
+  assert.deepEqual(syncSources({}), [DEFAULT_SYNC_SOURCES.nswg, DEFAULT_SYNC_SOURCES.osv]);
+  assert.deepEqual(syncSources({}, { osv: false }), [DEFAULT_SYNC_SOURCES.nswg]);
+  assert.deepEqual(syncSources({ NODESEC_NSWG_URL: 'http://a/vuln/', NODESEC_OSV_URL: 'http://b/all.zip' }), ['http://a/vuln/', 'http://b/all.zip']);
+  assert.deepEqual(syncSources({ NODESEC_SYNC_FROM: 'http://hub/v1/export/all.zip, /srv/wg/vuln' }), ['http://hub/v1/export/all.zip', '/srv/wg/vuln']);
+});

@@ -316,11 +316,13 @@ const sync: DbSubcommand = (db, ctx) => {
 Default sources (each overridable by environment):
   NODESEC_NSWG_URL  https://raw.githubusercontent.com/nodejs/security-wg/main/vuln/  (the WG's index.json files)
   NODESEC_OSV_URL   https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip  (OSV's npm export)
+NODESEC_SYNC_FROM (or --from) replaces both, e.g. a nodesec hub: https://hub.example/v1/export/all.zip
 Cache dir: NODESEC_CACHE_DIR, else $XDG_CACHE_HOME/nodesec, else ~/.cache/nodesec.
 
 Examples:
   $ nodesec db sync                       refresh everything
   $ nodesec db sync --no-osv --max-age 24 WG data only, at most once a day
+  $ nodesec db sync --from https://hub.example/v1/export/all.zip   from your hub
 
 Exit codes: 0 refreshed or fresh enough, 3 a source cannot be read, 4 upstream unreachable;
 the existing snapshot is left as it was on any failure.`)
