@@ -109,3 +109,42 @@ describe('nodesec scorecard check', () => {
 test('every probe has a page in docs/findings', () => {
   for (const p of allProbes()) assert.ok(existsSync(join(REPO, 'docs', 'findings', `${p.id}.md`)), `docs/findings/${p.id}.md`);
 });
+
+describe('scorecard in nodesec check, and monitor --local', () => {
+  test('nodesec check runs the scorecard check: warnings become findings at their risk', async () => {
+    const dir = sample();
+    const r = await runCli(['check', dir, '--format', 'json'], { env: { NO_COLOR: '1', NODESEC_OFFLINE: '1' } });
+    const j = JSON.parse(r.stdout);
+    const checks = (j.checks ?? j.results ?? []) as { check: string; summary?: string; findings: { ruleId: string; severity: string; location?: { file: string } }[] }[];
+    const sc = checks.find((c) => c.check === 'scorecard');
+    assert.ok(sc, `no scorecard check in ${r.stdout.slice(0, 300)}`);
+    assert.match(sc.summary ?? '', /^aggregate \d+\.\d\/10 over \d+ checks/);
+    const tp = sc.findings.filter((f) => f.ruleId === 'Token-Permissions');
+    assert.ok(tp.length > 0);
+    assert.ok(tp.every((f) => f.severity === 'high'));
+    assert.ok(sc.findings.some((f) => f.ruleId === 'Binary-Artifacts' && f.location?.file === 'tools/helper.exe'));
+  });
+
+  test('monitor --local scores git checkouts with nodesec and stores per-check scores', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const root = repo({});
+    const app = join(root, 'acme', 'app');
+    const { mkdirSync, writeFileSync: wf } = await import('node:fs');
+    mkdirSync(app, { recursive: true });
+    wf(join(app, 'LICENSE'), 'Permission is hereby granted, free of charge, to any person obtaining a copy');
+    const git = (...a: string[]) => execFileSync('git', ['-C', app, ...a], { stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'init');
+    const head = git('rev-parse', 'HEAD').toString().trim();
+    wf(join(root, 'scope.json'), JSON.stringify({ 'github.com': { acme: { included: ['app'], excluded: [] } } }));
+    const r = await runCli(['scorecard', 'monitor', '--scope', join(root, 'scope.json'), '--database', join(root, 'db.json'), '--report', join(root, 'r.md'), '--local', root], { now: () => new Date('2026-05-01T00:00:00Z') });
+    assert.equal(r.exit, 0, r.stderr);
+    const db = JSON.parse(readFileSync(join(root, 'db.json'), 'utf8'));
+    const cur = db['github.com'].acme.app.current;
+    assert.equal(cur.commit, head);
+    assert.equal(cur.checks.License, 10);
+    assert.equal(cur.checks['Token-Permissions'], -1);
+    assert.equal(cur.date, '2026-05-01T00:00:00.000Z');
+  });
+});

@@ -111,6 +111,15 @@ async function makeSource(ctx: CliContext, how: { scorecardApi?: string; localDi
   };
 }
 
+/** The result source a queued job asks for (API or local checkouts), built on first use. */
+function jobSource(ctx: CliContext, http: import('../../scorecard/monitor/http.ts').HttpOptions) {
+  return (job: import('../../scorecard/monitor/jobs.ts').RepoJob): import('../../scorecard/monitor/run.ts').ResultSource => {
+    let s: Promise<import('../../scorecard/monitor/run.ts').ResultSource> | undefined;
+    const how = { ...(job.scorecardApi && { scorecardApi: job.scorecardApi }), ...(job.localDir && { localDir: job.localDir }) };
+    return async (org, repo) => (await (s ??= makeSource(ctx, how, http)))(org, repo);
+  };
+}
+
 function httpOptions(ctx: CliContext, retries: number) {
   return {
     fetch: ctx.fetch,
@@ -171,10 +180,7 @@ async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<voi
       work: o.work,
       signal: ctx.signal,
       progress: ctx.progress,
-      sourceFor: (job) => {
-        let s: Promise<import('../../scorecard/monitor/run.ts').ResultSource> | undefined;
-        return async (org, repo) => (await (s ??= makeSource(ctx, { ...(job.scorecardApi && { scorecardApi: job.scorecardApi }), ...(job.localDir && { localDir: job.localDir }) }, http)))(org, repo);
-      },
+      sourceFor: jobSource(ctx, http),
     });
     ctx.stderr.write(`sweep ${sweep}: ${d.enqueued} jobs enqueued, ${d.reused} results reused\n`);
     source = d.source;
@@ -366,10 +372,7 @@ async function workerAction(ctx: CliContext, o: WorkerCliOptions): Promise<void>
     signal: ctx.signal,
     progress: (m) => ctx.progress(m),
     ...(o.idleExit !== undefined && { idleExitMs: positiveInt(o.idleExit, '--idle-exit') * 1000 }),
-    sourceFor: (job) => {
-      let s: Promise<import('../../scorecard/monitor/run.ts').ResultSource> | undefined;
-      return async (org, repo) => (await (s ??= makeSource(ctx, { ...(job.scorecardApi && { scorecardApi: job.scorecardApi }), ...(job.localDir && { localDir: job.localDir }) }, http)))(org, repo);
-    },
+    sourceFor: jobSource(ctx, http),
   });
   ctx.stderr.write(`worker stopped after ${ran} job${ran === 1 ? '' : 's'}\n`);
   ctx.exitCode = EXIT.OK;
