@@ -69,3 +69,9 @@ describe('nodesec check', () => {
     assert.equal(d.exit, 3);
   });
 });
+
+test('a bad failOn in .nodesec.json is a config error (exit 2) naming the field', async () => {
+  const r = await runCli(['check', join(OWN, 'audit', 'bad-failon'), '--only', 'runtime-config'], { env, now });
+  assert.equal(r.exit, 2);
+  assert.match(r.stderr, /ERR_CONFIG_INVALID.*\.nodesec\.json#\/runtime-config\/failOn: failOn must be one of/);
+});

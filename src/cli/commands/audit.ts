@@ -48,18 +48,26 @@ export async function openSource(ctx: CliContext, db: string | undefined): Promi
   return openAdvisorySource(spec, { env: ctx.env, fetch: ctx.fetch, signal: ctx.signal });
 }
 
-/** `--fail-on`, else the config file's `<section>.failOn` or `failOn`, else the default. */
-export function resolveFailOn(flag: string | undefined, policy: IgnorePolicy, section: string, dflt: Severity): Severity {
-  if (flag) return parseSeverity(flag) ?? dflt;
+/** The config file's `failOn` (of `section`, or the top-level one); a bad value is a config error. */
+export function configuredFailOn(policy: IgnorePolicy, section?: string): Severity | undefined {
   const s = policy.settings;
-  const sec = s[section];
-  const raw = (typeof sec === 'object' && sec !== null ? (sec as Record<string, unknown>).failOn : undefined) ?? s.failOn;
-  if (raw === undefined) return dflt;
+  const sec = section === undefined ? s : s[section];
+  const raw = typeof sec === 'object' && sec !== null ? (sec as Record<string, unknown>).failOn : undefined;
+  if (raw === undefined) return undefined;
   const sev = typeof raw === 'string' ? parseSeverity(raw) : undefined;
   if (!sev) {
-    throw new AppError('ERR_CONFIG_INVALID', `failOn must be one of ${FAIL_ON_CHOICES.join(', ')}`, { file: policy.source, pointer: `/${section}/failOn` });
+    throw new AppError('ERR_CONFIG_INVALID', `failOn must be one of ${FAIL_ON_CHOICES.join(', ')}, not ${JSON.stringify(raw)}`, {
+      ...(policy.source && { file: policy.source }),
+      pointer: section === undefined ? '/failOn' : `/${section}/failOn`,
+    });
   }
   return sev;
+}
+
+/** `--fail-on`, else the config file's `<section>.failOn`, else its `failOn`, else the default. */
+export function resolveFailOn(flag: string | undefined, policy: IgnorePolicy, section: string, dflt: Severity): Severity {
+  if (flag) return parseSeverity(flag) ?? dflt;
+  return configuredFailOn(policy, section) ?? configuredFailOn(policy) ?? dflt;
 }
 
 export function failing(findings: readonly Finding[], failOn: Severity): boolean {

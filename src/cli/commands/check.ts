@@ -9,7 +9,7 @@ import type { ProjectCheckResult } from '../../core/check.ts';
 import { parseSeverity, type Severity } from '../../core/finding.ts';
 import type { CliCommand, CliContext } from '../context.ts';
 import { projectChecks } from '../checks.ts';
-import { cliMain, collect, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, reportExpired, emit, type Format } from './audit.ts';
+import { cliMain, collect, configuredFailOn, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, reportExpired, emit, type Format } from './audit.ts';
 
 export const CHECK_JSON_VERSION = '1.0';
 
@@ -42,14 +42,10 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
   const now = ctx.now();
   const policy = await loadIgnorePolicy(dir, { now, ...(flags.ignoreFile && { explicitFile: resolve(ctx.cwd, flags.ignoreFile) }) });
   const db = flags.db && !/^https?:\/\//i.test(flags.db) ? resolve(ctx.cwd, flags.db) : flags.db;
-  const settings = policy.settings;
-  const configured = (id: string): Severity | undefined => {
-    const sec = settings[id];
-    const raw = typeof sec === 'object' && sec !== null ? (sec as Record<string, unknown>).failOn : undefined;
-    return typeof raw === 'string' ? parseSeverity(raw) : undefined;
-  };
   const flag = flags.failOn ? parseSeverity(flags.failOn) : undefined;
-  const fileDefault = typeof settings.failOn === 'string' ? parseSeverity(settings.failOn) : undefined;
+  const fileDefault = configuredFailOn(policy);
+  for (const c of projectChecks) configuredFailOn(policy, c.id); // a bad value fails before any check runs
+  const configured = (id: string) => configuredFailOn(policy, id);
 
   const entries: import('../../report/findings.ts').CheckReportEntry[] = [];
   let exit: number = EXIT.OK;
