@@ -252,9 +252,11 @@ export function storeContract(name: string, open: OpenStore, options: { skip?: s
           { id: 'GHSA-bad-0002', modified: 'yesterday' } as OsvRecord,
           null as unknown as OsvRecord,
           { id: 'GHSA-bad-0003', modified: '2025-01-01T00:00:00Z', aliases: 'CVE-1' } as unknown as OsvRecord,
+          osv('GHSA-bad-0004', { aliases: Array.from({ length: 1001 }, (_, i) => `CVE-2099-${i}`) }),
         ]);
         assert.equal(r.inserted, 1);
-        assert.deepEqual(r.rejected.map((x) => x.index), [1, 2, 3, 4]);
+        assert.deepEqual(r.rejected.map((x) => x.index), [1, 2, 3, 4, 5]);
+        assert.match(r.rejected[4]!.message, /at most 1000 aliases/);
         assert.equal(r.rejected[1]?.id, 'GHSA-bad-0002');
         assert.match(r.rejected[1]!.message, /modified/);
         await rejects(store.advisories.upsert({ id: 'x y', modified: '2025-01-01T00:00:00Z' }), 'ERR_ADVISORY_INVALID');

@@ -36,6 +36,9 @@ export interface PreparedSource {
 }
 
 const MAX_ID = 255;
+/** Bounds on one record (untrusted input through the hub's API): far above any real advisory. */
+const MAX_ALIASES = 1000;
+const MAX_AFFECTED = 10_000;
 const DATE = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 
 function checkDate(v: unknown, field: string): number {
@@ -52,8 +55,10 @@ export function prepareSource(value: unknown, source: string | null): PreparedSo
   if (r.published !== undefined) checkDate(r.published, 'published');
   if (r.withdrawn !== undefined) checkDate(r.withdrawn, 'withdrawn');
   if (r.aliases !== undefined && (!Array.isArray(r.aliases) || r.aliases.some((a) => typeof a !== 'string' || a.length > MAX_ID))) throw new Error('aliases must be an array of strings');
+  if ((r.aliases?.length ?? 0) > MAX_ALIASES) throw new Error(`at most ${MAX_ALIASES} aliases`);
   if (r.affected !== undefined) {
     if (!Array.isArray(r.affected)) throw new Error('affected must be an array');
+    if (r.affected.length > MAX_AFFECTED) throw new Error(`at most ${MAX_AFFECTED} affected entries`);
     r.affected.forEach((a, i) => {
       if (typeof a !== 'object' || a === null) throw new Error(`affected[${i}] must be an object`);
       if (a.package !== undefined && (typeof a.package?.ecosystem !== 'string' || typeof a.package?.name !== 'string')) throw new Error(`affected[${i}].package needs ecosystem and name strings`);
