@@ -56,9 +56,14 @@ test('db build: merges sources (newest modified wins), writes atomically (no tem
     await writeFile(join(dir, 'a.json'), JSON.stringify([rec('A-1', 'x', '2024-01-01T00:00:00Z'), rec('B-1', 'y')]));
     await writeFile(join(dir, 'b.json'), JSON.stringify([rec('A-1', 'z', '2024-05-01T00:00:00Z')]));
     const out = join(dir, 'out', 'db.snapshot');
-    const r = await runCli(['db', 'build', '--from', join(dir, 'a.json'), '--from', join(dir, 'b.json'), '--from', NSWG_VULN, '--out', out]);
+    const r = await runCli(['db', 'build', '--from', join(dir, 'a.json'), '--from', join(dir, 'b.json'), '--from', NSWG_VULN, '--out', out, '--format', 'json']);
     assert.equal(r.exit, 0, r.stderr);
-    assert.match(r.stdout, /640 advisories, 6 VEX statements/);
+    const built = JSON.parse(r.stdout);
+    assert.equal(built.status, 'written');
+    assert.equal(built.records, 640);
+    assert.equal(built.vexStatements, 6);
+    assert.match(built.sha256, /^[0-9a-f]{64}$/);
+    assert.deepEqual(built.warnings, []);
     assert.deepEqual(await readdir(join(dir, 'out')), ['db.snapshot']);
     const s = await loadSnapshot(out);
     assert.equal(s.byId('A-1')?.affected?.[0]?.package?.name, 'z');
@@ -104,6 +109,9 @@ test('db sync from a loopback "GitHub raw" and "OSV all.zip": default sources ov
     const fresh = await runCli(['db', 'sync', '--max-age', '24'], { env });
     assert.equal(fresh.exit, 0);
     assert.match(fresh.stdout, /up to date/);
+    const freshJson = JSON.parse((await runCli(['db', 'sync', '--max-age', '24', '--format', 'json'], { env })).stdout);
+    assert.equal(freshJson.status, 'fresh');
+    assert.equal(freshJson.records, 639);
     assert.equal(srv.requests.length, before, 'a fresh snapshot is not fetched again');
     const down = await runCli(['db', 'sync', '--no-osv'], { env: { ...env, NODESEC_NSWG_URL: `${srv.url}/missing/vuln/` } });
     assert.equal(down.exit, 4);

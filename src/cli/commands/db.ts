@@ -276,9 +276,19 @@ message on stderr.`)
 // ---------------------------------------------------------------------------------------------
 // db build / sync / info
 
-function describeBuild(r: { header: { records: number; vexStatements: number; builtAt: string; newestModified?: string; sha256: string }; bytes: number }, out: string): string {
-  return `wrote ${out}: ${r.header.records} advisories, ${r.header.vexStatements} VEX statements, ${(r.bytes / 1048576).toFixed(1)} MiB, newest record ${r.header.newestModified ?? 'n/a'}, sha256 ${r.header.sha256.slice(0, 16)}…\n`;
+/** Reports a written snapshot: a line of text, or `{ file, status: "written", ...header, bytes, warnings }` as JSON. */
+function reportBuild(ctx: CliContext, format: 'text' | 'json', r: BuildResultLike, out: string): void {
+  if (format === 'json') {
+    const { sections: _, ...header } = r.header;
+    writeJson(ctx, { file: out, status: 'written', ...header, bytes: r.bytes, warnings: r.warnings });
+    return;
+  }
+  printWarnings(ctx, r.warnings);
+  const h = r.header;
+  ctx.stdout.write(`wrote ${out}: ${h.records} advisories, ${h.vexStatements} VEX statements, ${(r.bytes / 1048576).toFixed(1)} MiB, newest record ${h.newestModified ?? 'n/a'}, sha256 ${h.sha256.slice(0, 16)}…\n`);
 }
+
+type BuildResultLike = Awaited<ReturnType<typeof import('../../advisory/build.ts').buildSnapshotFile>>;
 
 const build: DbSubcommand = (db, ctx) => {
   db.command('build')
@@ -294,14 +304,14 @@ Examples:
   $ nodesec db build --from vuln/ --from osv/npm-all.zip     into the cache dir
 
 Exit codes: 0 written, 3 a source cannot be read (nothing is written), 4 a URL is unreachable.`)
-    .action(async (flags: { from: string[]; out?: string }) => {
+    .addOption(formatOption(['text', 'json']))
+    .action(async (flags: { from: string[]; out?: string; format: 'text' | 'json' }) => {
       const { resolve } = await import('node:path');
       const { buildSnapshotFile } = await import('../../advisory/build.ts');
       const { defaultSnapshotPath } = await import('../../advisory/source.ts');
       const out = flags.out ? resolve(ctx.cwd, flags.out) : defaultSnapshotPath({ env: ctx.env });
       const r = await buildSnapshotFile(flags.from, out, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal, now: ctx.now(), progress: ctx.progress });
-      printWarnings(ctx, r.warnings);
-      ctx.stdout.write(describeBuild(r, flags.out ?? out));
+      reportBuild(ctx, flags.format, r, flags.out ?? out);
     });
 };
 
@@ -326,7 +336,8 @@ Examples:
 
 Exit codes: 0 refreshed or fresh enough, 3 a source cannot be read, 4 upstream unreachable;
 the existing snapshot is left as it was on any failure.`)
-    .action(async (flags: { from?: string[]; osv: boolean; out?: string; maxAge?: string }) => {
+    .addOption(formatOption(['text', 'json']))
+    .action(async (flags: { from?: string[]; osv: boolean; out?: string; maxAge?: string; format: 'text' | 'json' }) => {
       const { resolve } = await import('node:path');
       const { readFile } = await import('node:fs/promises');
       const { buildSnapshotFile, syncSources } = await import('../../advisory/build.ts');
@@ -342,7 +353,8 @@ the existing snapshot is left as it was on any failure.`)
             const { header } = readSnapshotHeader(current, out);
             const age = (ctx.now().getTime() - new Date(header.builtAt).getTime()) / 3_600_000;
             if (age >= 0 && age < hours) {
-              ctx.stdout.write(`snapshot is ${age.toFixed(1)} h old (max ${hours} h): up to date\n`);
+              if (flags.format === 'json') writeJson(ctx, { file: flags.out ?? out, status: 'fresh', ageHours: Math.round(age * 10) / 10, builtAt: header.builtAt, records: header.records });
+              else ctx.stdout.write(`snapshot is ${age.toFixed(1)} h old (max ${hours} h): up to date\n`);
               return;
             }
           } catch {
@@ -352,8 +364,7 @@ the existing snapshot is left as it was on any failure.`)
       }
       const sources = flags.from?.length ? flags.from : syncSources(ctx.env, { osv: flags.osv });
       const r = await buildSnapshotFile(sources, out, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal, now: ctx.now(), progress: ctx.progress });
-      printWarnings(ctx, r.warnings);
-      ctx.stdout.write(describeBuild(r, flags.out ?? out));
+      reportBuild(ctx, flags.format, r, flags.out ?? out);
     });
 };
 
