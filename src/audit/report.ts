@@ -87,6 +87,8 @@ export function auditText(r: AuditResult, m: AuditReportMeta, color: boolean): s
   const lf = r.lockfiles.map((l) => `${l.path} (${l.manager} ${l.formatVersion}, ${l.packages} packages)`).join(', ');
   out.push(c('bold', `nodesec audit`) + ` ${lf}`);
   out.push(c('gray', `advisories: ${m.database.kind} ${m.database.location}, ${m.database.records} records${m.database.newestModified ? `, newest ${m.database.newestModified.slice(0, 10)}` : ''}`));
+  const age = m.database.builtAt ? Math.floor((Date.parse(m.generatedAt) - Date.parse(m.database.builtAt)) / 86_400_000) : undefined;
+  if (age !== undefined && age > 7) out.push(c('yellow', `warning: the advisory snapshot is ${age} days old; refresh it with \`nodesec db sync\``));
   out.push('');
   const data = r.findings.map((f) => f.data as AuditFindingData);
   for (const [id, list] of groupById(data)) {

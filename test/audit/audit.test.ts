@@ -136,3 +136,14 @@ describe('runAudit', () => {
     assert.equal(r.findings.length, 0);
   });
 });
+
+test('text output warns when the snapshot is more than a week old', async () => {
+  const { auditText } = await import('../../src/audit/report.ts');
+  const r = await runAudit([g], { source, root: '/p' });
+  const meta = (builtAt: string) => ({
+    toolVersion: '0', generatedAt: '2026-05-15T00:00:00Z', database: { kind: 'snapshot', location: 'x', records: 4, builtAt },
+    failOn: 'low' as const, omit: [], ignoreSource: null, expiredIgnores: [], unusedIgnores: [], registry: null, exitCode: 1,
+  });
+  assert.match(auditText(r, meta('2026-05-01T00:00:00Z'), false), /snapshot is 14 days old/);
+  assert.doesNotMatch(auditText(r, meta('2026-05-14T00:00:00Z'), false), /days old/);
+});
