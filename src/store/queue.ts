@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { AppError } from '../core/errors.ts';
-import { isConnectionError } from './backends/postgres.ts';
+import { isConnectionError } from './connection.ts';
 
 /** Names of jobs and the type of their data. */
 export type JobMap = Record<string, object>;
