@@ -109,9 +109,15 @@ export function auditText(r: AuditResult, m: AuditReportMeta, color: boolean): s
     out.push('');
   }
   if (r.notAuditable.length) {
-    out.push(c('bold', `Not auditable (${r.notAuditable.length}): not registry packages, no advisory can name them`));
-    for (const n of r.notAuditable.slice(0, 50)) out.push(`  ${n.name}@${n.version}  ${n.reason}: ${n.spec}  ${c('gray', `${n.lockfile}${n.line !== null ? `:${n.line}` : ''}`)}`);
-    if (r.notAuditable.length > 50) out.push(`  ... ${r.notAuditable.length - 50} more (see --format json)`);
+    const reasons = new Map<string, number>();
+    for (const n of r.notAuditable) reasons.set(n.reason, (reasons.get(n.reason) ?? 0) + 1);
+    const by = [...reasons].map(([k, v]) => `${v} ${k}`).join(', ');
+    out.push(c('bold', `Not auditable (${r.notAuditable.length}: ${by})`) + c('gray', ': not registry packages, no advisory can name them'));
+    for (const n of r.notAuditable.slice(0, 10)) {
+      const v = n.version && n.version !== n.spec && !n.version.includes(':') ? `@${n.version}` : '';
+      out.push(`  ${n.name}${v}  ${n.reason}: ${n.spec}  ${c('gray', `${n.lockfile}${n.line !== null ? `:${n.line}` : ''}`)}`);
+    }
+    if (r.notAuditable.length > 10) out.push(c('gray', `  ... ${r.notAuditable.length - 10} more (--format json lists them all)`));
     out.push('');
   }
   if (r.suppressed.length) {

@@ -53,7 +53,7 @@ describe('nodesec audit', () => {
     const r = await runCli(['audit', SMALL, ...base]);
     assert.match(r.stdout, /NSWG-ECO-493 \(CVE-2018-16487\)/);
     assert.match(r.stdout, /path: small@1\.0\.0 > hbs@4\.0\.0 > lodash@4\.17\.4/);
-    assert.match(r.stdout, /Not auditable \(1\)/);
+    assert.match(r.stdout, /Not auditable \(1: 1 git\)/);
     assert.doesNotMatch(r.stdout, /\u001b\[/);
     const c = await runCli(['audit', SMALL, ...base], { env: { FORCE_COLOR: '1' }, tty: true });
     assert.match(c.stdout, /\u001b\[/);
