@@ -41,7 +41,7 @@ export interface Problem {
   hint?: string;
 }
 
-export type DocumentKind = 'nswg-npm' | 'nswg-core' | 'nswg-deps' | 'nswg-index' | 'osv' | 'unknown';
+export type DocumentKind = 'nswg-npm' | 'nswg-core' | 'nswg-deps' | 'nswg-index' | 'osv' | 'snapshot' | 'unknown';
 
 export interface FileResult {
   file: string;
@@ -88,6 +88,7 @@ export const RULE_HINTS: Record<string, string> = {
   'json/syntax': 'fix the JSON syntax at the given line and column',
   'input/not-advisory': 'OSV records have "id" and "modified"; WG records live in vuln/core, vuln/npm or vuln/deps',
   'input/not-found': 'check the path',
+  'snapshot/integrity': 'rebuild it with `nodesec db build` or fetch it again with `nodesec db sync`',
   'input/unreadable': 'check the path and its permissions',
   'input/too-large': 'an advisory file over 16 MiB is not an advisory; check what the file is',
 };
@@ -509,6 +510,7 @@ export async function validateFile(path: string, display = path): Promise<FileRe
 
 /** Validates a path: a JSON file, or every .json entry of a zip (an OSV export such as all.zip). */
 export async function validatePath(path: string, display = path): Promise<FileResult[]> {
+  if (/\.snapshot$/i.test(path)) return validateSnapshotFile(path, display);
   if (!/\.zip$/i.test(path)) return [await validateFile(path, display)];
   let bytes: Uint8Array;
   try {
@@ -527,6 +529,29 @@ export async function validatePath(path: string, display = path): Promise<FileRe
     return [unreadable(display, 'input/unreadable', isAppError(err) ? err.message : String(err))];
   }
   return out;
+}
+
+/**
+ * A snapshot: its integrity (sha256, format version), then every record in the form
+ * `db export --format osv` writes (registered id prefix and ecosystems), so a clean result
+ * means the snapshot exports to valid OSV.
+ */
+async function validateSnapshotFile(path: string, display: string): Promise<FileResult[]> {
+  const { loadSnapshot } = await import('./snapshot.ts');
+  const { toExportOsv } = await import('./export.ts');
+  let snap;
+  try {
+    snap = await loadSnapshot(path);
+  } catch (err) {
+    return [unreadable(display, 'snapshot/integrity', isAppError(err) ? err.message : String(err))];
+  }
+  const problems: Problem[] = [];
+  let records = 0;
+  for (const rec of snap.all()) {
+    records++;
+    problems.push(...validateOsv(toExportOsv(rec), `${display}!${rec.id}`));
+  }
+  return [withHints({ file: display, kind: 'snapshot', records, problems })];
 }
 
 /** Expands paths: files as given, directories walked recursively for *.json (hidden dirs and node_modules skipped). */

@@ -173,3 +173,20 @@ test('an OSV zip is validated entry by entry, problems named zip!entry', async (
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a snapshot is checked for integrity and for records that export to valid OSV', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'nodesec-validate-snap-'));
+  try {
+    assert.equal((await runCli(['db', 'build', '--from', NSWG_VULN, '--out', join(dir, 'wg.snapshot')])).exit, 0);
+    const ok = await runCli(['db', 'validate', join(dir, 'wg.snapshot')]);
+    assert.equal(ok.exit, 0, ok.stdout);
+    assert.match(ok.stdout, /valid: 1 file, 638 records: 0 errors/);
+    const bytes = await readFile(join(dir, 'wg.snapshot'));
+    await writeFile(join(dir, 'cut.snapshot'), bytes.subarray(0, bytes.length - 100));
+    const bad = await runCli(['db', 'validate', join(dir, 'cut.snapshot')]);
+    assert.equal(bad.exit, 1);
+    assert.match(bad.stdout, /cut\.snapshot: error: snapshot failed its integrity check .*\[snapshot\/integrity\]/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

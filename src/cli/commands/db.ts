@@ -38,7 +38,7 @@ interface ValidateFlags {
 const validate: DbSubcommand = (db, ctx) => {
   db.command('validate')
     .description('Check WG records (core, npm, deps, index.json) and OSV records; report every problem with file and JSON pointer')
-    .argument('<paths...>', 'files, directories (walked for *.json) or OSV .zip archives')
+    .argument('<paths...>', 'files, directories (walked for *.json), OSV .zip archives or .snapshot files')
     .addOption(formatOption(['text', 'json']))
     .option('--strict', 'treat warnings as errors (exit 1)')
     .option('-q, --quiet', 'print errors only, not warnings')
