@@ -132,6 +132,43 @@ describe('nodesec scorecard monitor: history, retries, failures', () => {
     assert.match(html, /Token-Permissions<\/td><td>0<\/td><td class="up">10<\/td>/);
   });
 
+  test('--create-issue opens the issue through the GitHub API with the token, only when something changed', async () => {
+    const posts: { auth: string | undefined; body: { title: string; body: string; labels: string[] } }[] = [];
+    let score = 5;
+    const server = await serve((req, res) => {
+      if (req.method === 'POST' && req.url === '/repos/acme/security/issues') {
+        let data = '';
+        req.on('data', (c) => (data += c));
+        req.on('end', () => {
+          posts.push({ auth: req.headers.authorization, body: JSON.parse(data) });
+          json(res, 201, { number: 7, html_url: 'https://github.com/acme/security/issues/7' });
+        });
+        return;
+      }
+      json(res, 200, api('lib', score, sha(String(score)), '2026-03-0' + score));
+    });
+    const scope = join(tmp, 'i-scope.json');
+    writeFileSync(scope, JSON.stringify({ 'github.com': { acme: { included: ['lib'], excluded: [] } } }));
+    const args = ['scorecard', 'monitor', '--scope', scope, '--database', join(tmp, 'i-db.json'), '--report', join(tmp, 'i.md'), '--scorecard-api', server.url, '--github-api', server.url, '--create-issue', 'acme/security', '--issue-labels', 'security,scorecard'];
+    const env = { ...ENV, GITHUB_TOKEN: 'ghs_test' };
+    const first = await runCli(args, { env });
+    assert.equal(first.exit, 0, first.stderr); // first run: nothing to compare with, no issue
+    assert.equal(posts.length, 0);
+    score = 6;
+    const r = await runCli(args, { env });
+    assert.equal(r.exit, 0, r.stderr);
+    assert.match(r.stdout, /opened issue https:\/\/github\.com\/acme\/security\/issues\/7/);
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0]!.auth, 'Bearer ghs_test');
+    assert.equal(posts[0]!.body.title, 'OpenSSF Scorecard Report Updated!');
+    assert.deepEqual(posts[0]!.body.labels, ['security', 'scorecard']);
+    assert.match(posts[0]!.body.body, /\| \[acme\/lib\]\(https:\/\/github\.com\/acme\/lib\) \| \[6666666\]\([^)]+\) \| 6 \| 1 \|/);
+    const noToken = await runCli(args, { env: ENV });
+    await server.close();
+    assert.equal(noToken.exit, 0, noToken.stderr); // unchanged now: no issue needed, so no token needed
+    assert.equal(posts.length, 1);
+  });
+
   test('429 and 503 are retried with backoff (Retry-After honoured); 404 is skipped; a persistent 500 fails that repository only', async () => {
     const counts: Record<string, number> = {};
     const server = await serve((req, res) => {

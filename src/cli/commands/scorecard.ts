@@ -87,6 +87,9 @@ interface MonitorCliOptions {
   reportTool: 'scorecard-visualizer' | 'deps.dev';
   dryRun?: boolean;
   format: 'text' | 'json';
+  createIssue?: string;
+  issueTitle: string;
+  issueLabels?: string[];
   databaseUrl?: string;
   sweepId?: string;
   jobSchema: string;
@@ -201,13 +204,21 @@ async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<voi
   }
   if (added.length) await write(scopePath, JSON.stringify(scope, null, 2));
   if (o.issue && issue) await write(resolve(ctx.cwd, o.issue), issue);
+  let issueUrl: string | undefined;
+  if (o.createIssue && issue && !o.dryRun) {
+    if (!/^[\w.-]+\/[\w.-]+$/.test(o.createIssue)) throw new AppError('ERR_USAGE', `--create-issue wants owner/repo, got "${o.createIssue}"`);
+    if (!token) throw new AppError('ERR_USAGE', '--create-issue needs GITHUB_TOKEN (a token that may create issues in that repository)');
+    const { postJson } = await import('../../scorecard/monitor/http.ts');
+    const created = await postJson<{ html_url?: string; number?: number }>(`${o.githubApi.replace(/\/+$/, '')}/repos/${o.createIssue}/issues`, { title: o.issueTitle, body: issue, ...(o.issueLabels?.length && { labels: o.issueLabels }) }, { fetch: ctx.fetch, signal: ctx.signal, headers: { authorization: `Bearer ${token}`, 'x-github-api-version': '2022-11-28' } });
+    issueUrl = created.html_url ?? `#${created.number ?? '?'}`;
+  }
   if (o.html) {
     const { renderHtml } = await import('../../scorecard/monitor/html.ts');
     await write(resolve(ctx.cwd, o.html), renderHtml(result.database, { scope, now: ctx.now() }));
   }
   const failures = result.failed.map((f) => ({ repo: `${f.org}/${f.repo}`, error: mon.describeFailure(f.error) }));
   if (o.format === 'json') {
-    ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, changed, dryRun: o.dryRun === true, discovered: added, scores: result.scores, skipped: result.skipped, failed: failures, issue: issue ?? null }, null, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, changed, dryRun: o.dryRun === true, discovered: added, scores: result.scores, skipped: result.skipped, failed: failures, issue: issue ?? null, issueUrl: issueUrl ?? null }, null, 2)}\n`);
   } else {
     const moved = result.scores.filter((s) => s.currentDiff || s.changes?.length);
     ctx.stdout.write(`${result.scores.length} repositories scored, ${moved.length} changed${o.dryRun ? ' (dry run: nothing written)' : changed ? `; wrote ${o.database} and ${o.report}` : '; database unchanged'}\n`);
@@ -215,6 +226,7 @@ async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<voi
       ctx.stdout.write(`  ${s.org}/${s.repo}: ${s.prevScore ?? '—'} -> ${s.score}${s.changes?.length ? ` (${s.changes.map((c) => `${c.check} ${c.from ?? '—'}->${c.to ?? '—'}`).join(', ')})` : ''}\n`);
     }
     for (const a of added) ctx.stdout.write(`  discovered ${a}\n`);
+    if (issueUrl) ctx.stdout.write(`  opened issue ${issueUrl}\n`);
   }
   for (const s of result.skipped) ctx.stderr.write(`warning: ${s.org}/${s.repo}: ${s.reason}\n`);
   for (const f of failures) ctx.stderr.write(`error: ${f.repo}: ${f.error}\n`);
@@ -231,6 +243,9 @@ function registerMonitor(parent: Command, ctx: CliContext): void {
     .requiredOption('--report <file>', 'markdown report; the table goes between the monitor\'s markers')
     .option('--html <file>', 'also write an HTML report with score-history charts')
     .option('--issue <file>', 'write the body of an issue listing what changed (only when something did)')
+    .option('--create-issue <owner/repo>', 'also open that issue in this repository (needs GITHUB_TOKEN)')
+    .option('--issue-title <title>', 'title of the issue', 'OpenSSF Scorecard Report Updated!')
+    .option('--issue-labels <labels>', 'labels of the issue (comma-separated)', collect)
     .option('--discover <orgs>', 'add the public repositories of these GitHub orgs to the scope (comma-separated)', collect)
     .option('--github-api <url>', 'GitHub REST API base URL', 'https://api.github.com')
     .option('--scorecard-api <url>', 'Scorecard API base URL', 'https://api.securityscorecards.dev')

@@ -100,3 +100,26 @@ export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: 
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return out;
 }
+
+/** POST JSON (no retries: creating things twice is worse than failing once). */
+export async function postJson<T>(url: string, body: unknown, o: Pick<HttpOptions, 'fetch' | 'headers' | 'signal' | 'timeoutMs'>): Promise<T> {
+  let res: Response;
+  try {
+    const signals = [AbortSignal.timeout(o.timeoutMs ?? 30_000), ...(o.signal ? [o.signal] : [])];
+    res = await o.fetch(url, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json', ...o.headers }, body: JSON.stringify(body), signal: AbortSignal.any(signals) });
+  } catch (cause) {
+    throw new AppError('ERR_UPSTREAM_UNREACHABLE', `cannot reach ${url}: ${(cause as Error).message}`, { cause });
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    throw new AppError('ERR_UPSTREAM_HTTP', `${url} answered HTTP ${res.status}`, {
+      details: { status: res.status },
+      ...(res.status === 401 || res.status === 403 || res.status === 404 ? { hint: 'GITHUB_TOKEN must be allowed to create issues in that repository' } : {}),
+    });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new AppError('ERR_UPSTREAM_HTTP', `${url} answered with malformed JSON`, { cause });
+  }
+}
