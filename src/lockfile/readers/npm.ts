@@ -86,15 +86,26 @@ function workspaceGlobs(root: Record<string, unknown>): string[] {
   return [];
 }
 
+/** Workspace globs as a matcher; plain paths (the common case) need no glob compiler. */
+function workspaceMatcher(globs: string[]): (path: string) => boolean {
+  if (!globs.length) return () => false;
+  if (globs.every((w) => !/[*?[\]{}()!]/.test(w))) {
+    const set = new Set(globs);
+    return (p) => set.has(p);
+  }
+  return picomatch(globs);
+}
+
 function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): LockGraph {
   const g = new GraphBuilder();
   const root = isObject(pk['']) ? pk[''] : {};
   g.addImporter({ path: '.', ...strField(root, 'name'), ...strField(root, 'version') });
   const globs = workspaceGlobs(root);
-  const isWorkspace = globs.length ? picomatch(globs.map((w) => w.replace(/\/+$/, ''))) : () => false;
+  const isWorkspace = workspaceMatcher(globs.map((w) => w.replace(/^\.\//, '').replace(/\/+$/, '')));
   const locs = new Locations();
-  const lines = entryLines(text, '"packages"', Object.keys(pk).length, true);
-  const cursor = lines ? undefined : new LineCursor(text, Math.max(0, text.indexOf('"packages"')));
+  // lines in one scan, checked against the entry count once the entries are read
+  const at = text.indexOf('"packages"');
+  const lines = at < 0 ? [] : objectKeyLines(text, at, 4, true);
   let entry = 0;
   /** Nodes whose dependencies become edges: [location, entry, from, importer-like]. */
   const nodes: [number, Record<string, unknown>, { importer: number } | { package: number }, boolean][] = [
@@ -102,7 +113,7 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
   ];
   const links: [string, string][] = [];
   for (const key in pk) {
-    const line = lines ? lines[entry++] : cursor!.findObjectKey(key);
+    const line = lines[entry++];
     if (key === '') continue;
     const e = pk[key];
     if (!isObject(e)) {
@@ -143,6 +154,7 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
     const id = addEntry(g, e, key, installed, name, version, line, e.inBundle === true);
     nodes.push([locs.add(key, id), e, { package: id }, false]);
   }
+  if (entry !== lines.length) relocate(g, text, at, false);
   for (const [key, target] of links) {
     const hit = locs.folders.get(target);
     if (hit !== undefined && hit < 0) {
@@ -153,54 +165,38 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
     if (hit !== undefined) locs.add(key, hit);
     else g.warn(`"${key}" links to "${target}", which the lockfile does not list`);
   }
-  for (const [loc, e, from, importerLike] of nodes) {
-    for (const [field, kind] of importerLike ? IMPORTER_KINDS : KINDS) {
-      const deps = depMap(e[field]);
-      if (!deps) continue;
-      for (const dep in deps) {
-        const to = locs.resolve(loc, dep);
-        if (to === undefined) {
-          if (kind === 'prod' || (kind === 'dev' && 'importer' in from && from.importer === 0)) {
-            if (!(kind === 'prod' && isObject(e.optionalDependencies) && dep in e.optionalDependencies)) {
-              g.warn(`${'importer' in from ? `importer ${g.importers[from.importer]!.path}` : g.packages[from.package]!.key} depends on ${dep}@${deps[dep]} but the lockfile does not install it`);
-            }
+  const link = (loc: number, e: Record<string, unknown>, from: { importer: number } | { package: number }, deps: unknown, kind: DependencyKind): void => {
+    if (!isObject(deps)) return;
+    for (const dep in deps) {
+      const to = locs.resolve(loc, dep);
+      if (to === undefined) {
+        if (kind === 'prod' || (kind === 'dev' && 'importer' in from && from.importer === 0)) {
+          if (!(kind === 'prod' && isObject(e.optionalDependencies) && dep in e.optionalDependencies)) {
+            g.warn(`${'importer' in from ? `importer ${g.importers[from.importer]!.path}` : g.packages[from.package]!.key} depends on ${dep}@${String(deps[dep])} but the lockfile does not install it`);
           }
-          continue;
         }
-        if (to < 0) continue; // a workspace: an importer of its own
-        g.edge(from, to, kind, dep, String(deps[dep]));
+        continue;
       }
+      if (to < 0) continue; // a workspace: an importer of its own
+      g.edge(from, to, kind, dep, String(deps[dep]));
     }
+  };
+  for (const [loc, e, from, importerLike] of nodes) {
+    link(loc, e, from, e.dependencies, 'prod');
+    link(loc, e, from, e.optionalDependencies, 'optional');
+    link(loc, e, from, e.peerDependencies, 'peer');
+    if (importerLike) link(loc, e, from, e.devDependencies, 'dev');
   }
   return g.finish(meta, 'stored');
 }
 
 /**
- * Lines of the entries in one scan, when the file is laid out as npm writes it (2-space
- * indentation, one key per line): the count must match what JSON.parse saw, else undefined
- * and the caller searches each key instead.
+ * The one-scan line list did not match the entries (a file not laid out as npm writes it):
+ * find each package's key instead, in document order.
  */
-function entryLines(text: string, section: string, expected: number, firstLevel: boolean): number[] | undefined {
-  const at = text.indexOf(section);
-  if (at < 0) return undefined;
-  const lines = objectKeyLines(text, at, 4, firstLevel);
-  return lines.length === expected ? lines : undefined;
-}
-
-/** Entries in a v1 `dependencies` tree (iterative: depth is capped later, not here). */
-function countEntries(deps: unknown): number {
-  let n = 0;
-  const stack = [deps];
-  while (stack.length) {
-    const d = stack.pop();
-    if (!isObject(d)) continue;
-    for (const k in d) {
-      n++;
-      const e = d[k];
-      if (isObject(e) && isObject(e.dependencies)) stack.push(e.dependencies);
-    }
-  }
-  return n;
+function relocate(g: GraphBuilder, text: string, from: number, nested: boolean): void {
+  const cursor = new LineCursor(text, Math.max(0, from));
+  for (const p of g.packages) p.line = cursor.findObjectKey(nested ? p.key.slice(p.key.lastIndexOf('node_modules/') + 13) : p.key);
 }
 
 /** One installed package from a v1 or v2/v3 entry, with the flags npm stored. */
@@ -236,16 +232,17 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
   const g = new GraphBuilder();
   g.addImporter({ path: '.', ...strField(raw, 'name'), ...strField(raw, 'version') });
   const locs = new Locations();
-  const lines = entryLines(text, '"dependencies"', countEntries(raw.dependencies), false);
-  const cursor = new LineCursor(text);
+  // lines in one scan, checked against the entry count once the entries are read
+  const at = text.indexOf('"dependencies"');
+  const lines = at < 0 ? [] : objectKeyLines(text, at, 4);
   let entry = 0;
   /** [location index, entry, package id, top level] */
   const nodes: [number, Record<string, unknown>, number, boolean][] = [];
   const walk = (deps: Record<string, unknown>, parent: string, parentLoc: number, depth: number): void => {
-    if (depth > MAX_NESTING) throw parseError(meta.path, `dependencies nested deeper than ${MAX_NESTING} levels`, { line: cursor.find('"dependencies"') ?? 1, column: 1 });
+    if (depth > MAX_NESTING) throw parseError(meta.path, `dependencies nested deeper than ${MAX_NESTING} levels`, { line: lines[entry] ?? 1, column: 1 });
     for (const installed in deps) {
       const e = deps[installed];
-      const line = lines ? lines[entry++] : cursor.findObjectKey(installed);
+      const line = lines[entry++];
       if (!isObject(e)) {
         g.warn(`entry "${installed}" is not an object; skipped`, line);
         continue;
@@ -268,6 +265,7 @@ function fromDependencies(raw: Record<string, unknown>, text: string, meta: Meta
     }
   };
   if (isObject(raw.dependencies)) walk(raw.dependencies, '', 0, 1);
+  if (entry !== lines.length) relocate(g, text, at, true);
 
   const required = new Uint8Array(g.packages.length);
   for (const [loc, e, id] of nodes) {
