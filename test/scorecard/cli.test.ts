@@ -42,6 +42,10 @@ describe('nodesec scorecard check', () => {
     // (8*7.5 + 10*10 + 0*7.5 + 0*5 + 10*2.5 + 6*5 + 0*5 + 0*5 + 0*7.5) / (7.5+10+7.5+5+2.5+5+5+5+7.5) = 215/55
     assert.equal(j.score, Math.round((215 / 55) * 10) / 10);
     assert.ok(j.checks[0].details.every((d: string) => /^(Warn|Info|Debug): /.test(d)));
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'docs', 'schemas', 'scorecard-check.v1.schema.json'), 'utf8')));
+    assert.ok(validate(j), ajv.errorsText(validate.errors));
     assert.equal(j.checks[0].documentation.url, 'https://github.com/ossf/scorecard/blob/main/docs/checks.md#binary-artifacts');
   });
 
@@ -68,6 +72,10 @@ describe('nodesec scorecard check', () => {
     assert.equal(j.checks.find((c: { name: string }) => c.name === 'Fuzzing').effectiveScore, 0);
     assert.match(r.stderr, /exception "Fuzzing" expired on 2001-01-01/);
     assert.ok(j.effectiveScore > j.score);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'docs', 'schemas', 'scorecard-check.v1.schema.json'), 'utf8')));
+    assert.ok(validate(j), ajv.errorsText(validate.errors));
   });
 
   test('SARIF validates against the 2.1.0 schema and locates each warning', async () => {
