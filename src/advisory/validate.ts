@@ -510,8 +510,9 @@ export async function validateFile(path: string, display = path): Promise<FileRe
 
 /** Validates a path: a JSON file, or every .json entry of a zip (an OSV export such as all.zip). */
 export async function validatePath(path: string, display = path): Promise<FileResult[]> {
-  if (/\.snapshot$/i.test(path)) return validateSnapshotFile(path, display);
-  if (!/\.zip$/i.test(path)) return [await validateFile(path, display)];
+  const head = await sniff(path);
+  if (head === 'snapshot') return validateSnapshotFile(path, display);
+  if (head !== 'zip' && !/\.zip$/i.test(path)) return [await validateFile(path, display)];
   let bytes: Uint8Array;
   try {
     const s = await stat(path);
@@ -529,6 +530,26 @@ export async function validatePath(path: string, display = path): Promise<FileRe
     return [unreadable(display, 'input/unreadable', isAppError(err) ? err.message : String(err))];
   }
   return out;
+}
+
+/** What a file is by its first bytes (not its name). */
+async function sniff(path: string): Promise<'snapshot' | 'zip' | 'other'> {
+  const { open } = await import('node:fs/promises');
+  const { isSnapshot } = await import('./snapshot.ts');
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const { buffer, bytesRead } = await fh.read(Buffer.alloc(64), 0, 64, 0);
+      const b = buffer.subarray(0, bytesRead);
+      if (isSnapshot(b)) return 'snapshot';
+      if (b[0] === 0x50 && b[1] === 0x4b) return 'zip';
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // unreadable: validateFile reports it
+  }
+  return 'other';
 }
 
 /**
