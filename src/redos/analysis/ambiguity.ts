@@ -376,7 +376,7 @@ export class Analyzer {
           cur = prev.get(cur)!;
         } while (cur !== start);
         pump.reverse();
-        return { kind: 'polynomial', degree: 2, state: p, other: q, pump, why: 'ida', fromSearch: a.search && (p === 1 || p === a.searchLt) };
+        return { kind: 'polynomial', degree: 2, state: p, other: q, pump, why: 'ida', fromSearch: p >= 1 && p <= a.searchStates.length };
       }
     }
     return undefined;

@@ -12,7 +12,7 @@
 import * as cs from './charset.ts';
 import type { CharSet } from './charset.ts';
 import { type Automaton, INITIAL, SEARCH } from './automaton.ts';
-import type { Analyzer, Witness } from './ambiguity.ts';
+import type { Analyzer, Budget, Witness } from './ambiguity.ts';
 import type { Attack } from '../types.ts';
 
 export interface FoundAttack extends Attack {
@@ -31,53 +31,107 @@ function stringToCodes(s: string, unicode: boolean): number[] {
 }
 
 /**
- * True when no thread started at a position <= boundary accepts (the whole search from those
- * positions fails). `continuation` skips the start at 0 (consumed by a previous g-search).
- * `endOk` tolerates a match that ends at the end of input: with a lazy quantifier the engine
- * tries every shorter expansion (the slow part) before it reaches that match.
+ * Simulates the search over `prefix + pump x k + suffix` for every k >= 1 at once and returns the
+ * suffixes (from `suffixes`, in order) for which no thread started inside `prefix + pump x k`
+ * accepts, for all k. Threads are tracked as state sets; a new start is injected at each position
+ * up to the end of the pumps (the engine's retries). The set at each pump boundary is eventually
+ * periodic: once it repeats, every larger k behaves like one already checked. `continuation`
+ * skips the start at 0 (consumed by a previous g-search); `endOk` tolerates a match ending at the
+ * end of input (with a lazy quantifier the engine tries every shorter expansion, the slow part,
+ * before it reaches that match).
  */
-export function failsEarly(a: Automaton, str: readonly number[], boundary: number, continuation: boolean, endOk = false): boolean {
-  let cur = new Uint8Array(a.n);
+export function failingSuffixes(
+  a: Automaton,
+  prefix: readonly number[],
+  pump: readonly number[],
+  suffixes: readonly (readonly number[])[],
+  continuation: boolean,
+  endOk: boolean,
+  budget: Budget,
+): (readonly number[])[] {
   let list: number[] = [];
-  const add = (set: Uint8Array, l: number[], s: number): void => {
-    if (!set[s]) {
-      set[s] = 1;
-      l.push(s);
-    }
+  let pos = 0;
+  const inject = (into: number[]): number[] => {
+    const s = pos === 0 ? (continuation ? -1 : INITIAL) : searchAfter(a, lastChar);
+    if (s >= 0 && !into.includes(s)) return [...into, s];
+    return into;
   };
-  for (let i = 0; i <= str.length; i++) {
-    if (i === 0 && !continuation) add(cur, list, INITIAL);
-    else if (a.search && i >= 1 && i <= boundary) {
-      add(cur, list, a.searchLt >= 0 && cs.has(cs.LINE_TERMINATOR, str[i - 1]!) ? a.searchLt : SEARCH);
+  let lastChar: number | undefined;
+  const accepts = (states: number[], next: number | undefined): boolean => {
+    for (const s of states) {
+      if (next === undefined ? a.acceptEnd[s] && !endOk : cs.has(a.acceptNext[s]!, next)) return true;
     }
-    const c = str[i];
-    for (const s of list) {
-      if (i === str.length ? a.acceptEnd[s] && !endOk : cs.has(a.acceptNext[s]!, c!)) return false;
-    }
-    if (i === str.length) break;
-    const next = new Uint8Array(a.n);
-    const nextList: number[] = [];
-    for (const s of list) {
+    return false;
+  };
+  const step = (states: number[], c: number): number[] => {
+    const out: number[] = [];
+    const seen = new Set<number>();
+    for (const s of states) {
       const succ = a.succ[s]!;
+      budget.spend(succ.length + 1);
       for (let k = 0; k < succ.length; k++) {
         const t = succ[k]!;
-        if ((t === SEARCH && a.search) || t === a.searchLt) continue; // later starts are injected explicitly
-        if (cs.has(a.label[t]!, c!)) add(next, nextList, t);
+        if (isSearchState(a, t)) continue; // later starts are injected explicitly
+        if (!seen.has(t) && cs.has(a.label[t]!, c)) {
+          seen.add(t);
+          out.push(t);
+        }
       }
     }
-    cur = next;
-    list = nextList;
-    if (!list.length && !(a.search && i + 1 <= boundary)) return true;
+    return out;
+  };
+  /** Reads `chars` with a start injected before each one; false when a thread accepts. */
+  const run = (chars: readonly number[]): boolean => {
+    for (const c of chars) {
+      list = inject(list);
+      if (accepts(list, c)) return false;
+      list = step(list, c);
+      lastChar = c;
+      pos++;
+    }
+    return true;
+  };
+  if (!run(prefix)) return [];
+  let alive = suffixes.slice();
+  const seen = new Set<string>();
+  for (let k = 1; k <= 64 && alive.length; k++) {
+    if (!run(pump)) return [];
+    // at the end of the pumps: the last start, then the suffix with no further starts
+    const atBoundary = inject(list);
+    alive = alive.filter((suffix) => {
+      let states = atBoundary;
+      for (const c of suffix) {
+        if (accepts(states, c)) return false;
+        states = step(states, c);
+      }
+      return !accepts(states, undefined);
+    });
+    const sig = [...list].sort((x, y) => x - y).join(',');
+    if (seen.has(sig)) break;
+    seen.add(sig);
   }
-  return true;
+  return alive;
+}
+
+function isSearchState(a: Automaton, s: number): boolean {
+  return s >= 1 && s <= a.searchStates.length;
+}
+
+/** The search state a retried start after character `c` is in (-1 when sticky). */
+function searchAfter(a: Automaton, c: number | undefined): number {
+  for (const s of a.searchStates) if (c === undefined || cs.has(a.label[s]!, c)) return s;
+  return -1;
 }
 
 /** States the automaton can be in after reading `str` from I (all start positions). */
-function statesAfter(a: Automaton, str: readonly number[], from: number): number[] {
+function statesAfter(a: Automaton, str: readonly number[], from: number, budget: Budget): number[] {
   let list = [from];
   for (const c of str) {
     const seen = new Set<number>();
-    for (const s of list) for (const t of a.succ[s]!) if (cs.has(a.label[t]!, c)) seen.add(t);
+    for (const s of list) {
+      budget.spend(a.succ[s]!.length + 1);
+      for (const t of a.succ[s]!) if (cs.has(a.label[t]!, c)) seen.add(t);
+    }
     list = [...seen];
   }
   return list;
@@ -104,7 +158,7 @@ export function findAttack(
   const pump = concretize(w.pump);
   if (!pump?.length) return undefined;
   let all: CharSet = cs.EMPTY;
-  for (let s = 0; s < a.n; s++) if (!(a.search && s === SEARCH) && s !== a.searchLt) all = cs.union(all, a.label[s]!);
+  for (let s = 0; s < a.n; s++) if (!isSearchState(a, s)) all = cs.union(all, a.label[s]!);
   const outside = cs.pick(cs.complement(all, a.max));
 
   const modes: [continuation: boolean, endOk: boolean][] = [[false, false]];
@@ -117,14 +171,16 @@ export function findAttack(
       prefix = sets && concretize(sets);
     } else {
       if (outside === undefined) continue;
-      const sets = an.prefixTo(w.state, SEARCH);
+      const from = searchAfter(a, outside);
+      if (from < 0) continue;
+      const sets = an.prefixTo(w.state, from);
       const p = sets && concretize(sets);
       prefix = p && [outside, ...p];
     }
     if (!prefix) continue;
     // suffix candidates: a character no live thread can read, one no state reads at all, then
     // common characters, then the end of input
-    const live = statesAfter(a, [...prefix, ...pump, ...pump].slice(continuation ? 1 : 0), continuation ? SEARCH : INITIAL);
+    const live = statesAfter(a, [...prefix, ...pump, ...pump].slice(continuation ? 1 : 0), continuation ? searchAfter(a, outside) : INITIAL, an.budget);
     let readable: CharSet = cs.EMPTY;
     for (const s of live) for (const t of a.succ[s]!) readable = cs.union(readable, a.label[t]!);
     const candidates: number[][] = [];
@@ -133,26 +189,15 @@ export function findAttack(
     if (outside !== undefined) candidates.push([outside]);
     for (const s of SUFFIX_CANDIDATES) candidates.push(stringToCodes(s, opts.unicode));
     candidates.push([]);
-    for (const suffix of candidates) {
-      let ok = true;
-      for (const n of [1, 2, 3]) {
-        const str = [...prefix];
-        for (let i = 0; i < n; i++) str.push(...pump);
-        const boundary = str.length;
-        str.push(...suffix);
-        if (!failsEarly(a, str, boundary, continuation, endOk)) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) {
-        return {
-          prefix: codesToString(prefix, opts.unicode),
-          pump: codesToString(pump, opts.unicode),
-          suffix: codesToString(suffix, opts.unicode),
-          continuation,
-        };
-      }
+    const ok = failingSuffixes(a, prefix, pump, candidates, continuation, endOk, an.budget);
+    const suffix = ok[0];
+    if (suffix) {
+      return {
+        prefix: codesToString(prefix, opts.unicode),
+        pump: codesToString(pump, opts.unicode),
+        suffix: codesToString(suffix, opts.unicode),
+        continuation,
+      };
     }
   }
   return undefined;

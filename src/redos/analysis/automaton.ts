@@ -22,8 +22,8 @@ import type { AssertKind, IR } from './ir.ts';
 
 export const INITIAL = 0;
 export const SEARCH = 1;
-/** Reserved id of the search state after a line terminator (only with a multiline `^`). */
-const SEARCH_LT_RAW = 2;
+/** At most this many search states (atoms of the context partition); beyond, one state. */
+const MAX_SEARCH_STATES = 8;
 const MAXM = 2;
 
 export interface Automaton {
@@ -43,10 +43,12 @@ export interface Automaton {
   /** True when state 1 is the search state. */
   search: boolean;
   /**
-   * With a multiline `^` the search state is split: state 1 follows any character but a line
-   * terminator, this one (state 2) follows a line terminator, where `^` can match. -1 otherwise.
+   * The search states (ids 1..k, empty when sticky). The search state is split by the character
+   * sets guards look back at (line terminators for a multiline `^`, word characters for `\b`,
+   * single-character lookbehinds): each one follows the characters of one atom of that partition,
+   * so a guard sees exactly which character preceded a retried start.
    */
-  searchLt: number;
+  searchStates: number[];
   max: number;
   /** Source span [start, end) of the innermost repetition around each state, for hints. */
   loopSrc: ([number, number] | undefined)[];
@@ -60,6 +62,37 @@ export class BudgetExceeded extends Error {
   constructor(what: string) {
     super(`budget exceeded: ${what}`);
   }
+}
+
+/** A zero-width position: the assertion and what it tests. */
+interface Guard {
+  kind: AssertKind;
+  multiline: boolean;
+  /** For `ahead`: allowed next characters; for `behind`: allowed previous characters. */
+  set: CharSet;
+  /** For `ahead`: the end of input is allowed; for `behind`: the start of input is allowed. */
+  edge: boolean;
+}
+
+/**
+ * Atoms of the partition of the alphabet by `sets` (each atom is inside or outside every set),
+ * at most MAX_SEARCH_STATES of them; a single atom (everything) when there is nothing to split by
+ * or too much.
+ */
+function partition(sets: readonly CharSet[], max: number): CharSet[] {
+  let atoms: CharSet[] = [[0, max]];
+  for (const s of sets) {
+    const next: CharSet[] = [];
+    for (const a of atoms) {
+      const inside = cs.intersect(a, s);
+      const outside = cs.subtract(a, s, max);
+      if (inside.length) next.push(inside);
+      if (outside.length) next.push(outside);
+    }
+    if (next.length > MAX_SEARCH_STATES) return [[0, max]];
+    atoms = next;
+  }
+  return atoms;
 }
 
 interface Frag {
@@ -78,8 +111,8 @@ interface Constraint {
 export interface BuildOptions {
   max: number;
   sticky: boolean;
-  /** The pattern has `^` under the m flag: split the search state on line terminators. */
-  multilineStart: boolean;
+  /** Character sets whose membership of the previous character some guard tests. */
+  contextSets: CharSet[];
   maxStates: number;
   maxSteps: number;
   /** Counted repetitions whose expansion is cut record a note here. */
@@ -121,13 +154,14 @@ function leaves(ir: IR, cap: number): number {
 
 export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   const { max } = opts;
-  // positions (index = state id); 0 = I, 1 = S, 2 = S after a line terminator (reserved even
-  // when unused, then unreachable)
-  const split = opts.multilineStart && !opts.sticky;
-  const labels: CharSet[] = [cs.EMPTY, split ? cs.complement(cs.LINE_TERMINATOR, max) : [0, max], split ? cs.LINE_TERMINATOR : cs.EMPTY];
-  const zeroWidth: (AssertKind | null)[] = [null, null, null];
-  const multiline: boolean[] = [false, false, false];
-  const loopsOf: number[][] = [[], [], []];
+  // positions (index = state id); 0 = I, 1..k = the search states (none when sticky)
+  const atoms = opts.sticky ? [] : partition(opts.contextSets, max);
+  const k = atoms.length;
+  const searchIds = atoms.map((_, i) => i + 1);
+  const isSearch = (p: number): boolean => p >= 1 && p <= k;
+  const labels: CharSet[] = [cs.EMPTY, ...atoms];
+  const zeroWidth: (Guard | null)[] = labels.map(() => null);
+  const loopsOf: number[][] = labels.map(() => []);
   // raw edges, may go to zero-width positions; `loop` tags a loop's back-edge
   const eFrom: number[] = [];
   const eTo: number[] = [];
@@ -137,20 +171,19 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   let loopCount = 0;
   const loopStack: number[] = [];
   const loopSpans: [number, number][] = [];
-  const spanOf: ([number, number] | undefined)[] = [undefined, undefined, undefined];
-  const outerSpanOf: ([number, number] | undefined)[] = [undefined, undefined, undefined];
+  const spanOf: ([number, number] | undefined)[] = labels.map(() => undefined);
+  const outerSpanOf: ([number, number] | undefined)[] = labels.map(() => undefined);
 
   const step = (n = 1): void => {
     steps += n;
     if (steps > opts.maxSteps) throw new BudgetExceeded('automaton construction steps');
   };
 
-  const newPos = (label: CharSet, zw: AssertKind | null, ml: boolean): number => {
+  const newPos = (label: CharSet, zw: Guard | null): number => {
     const id = labels.length;
     if (id > opts.maxStates) throw new BudgetExceeded(`more than ${opts.maxStates} automaton states`);
     labels.push(label);
     zeroWidth.push(zw);
-    multiline.push(ml);
     loopsOf.push(loopStack.slice());
     spanOf.push(loopSpans[loopSpans.length - 1]);
     outerSpanOf.push(loopSpans[0]);
@@ -219,12 +252,12 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
       case 'empty':
         return emptyFrag();
       case 'set': {
-        const p = newPos(ir.set, null, false);
+        const p = newPos(ir.set, null);
         const one = new Map([[p, 1]]);
         return { first: one, last: new Map(one), nullable: 0 };
       }
       case 'assert': {
-        const p = newPos(cs.EMPTY, ir.kind, ir.multiline);
+        const p = newPos(cs.EMPTY, { kind: ir.kind, multiline: ir.multiline, set: ir.set ?? cs.EMPTY, edge: ir.edge ?? false });
         const one = new Map([[p, 1]]);
         return { first: one, last: new Map(one), nullable: 0 };
       }
@@ -286,8 +319,7 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
     }
   };
   startEdges(INITIAL);
-  if (!opts.sticky) startEdges(SEARCH);
-  if (split) startEdges(SEARCH_LT_RAW);
+  for (const sId of searchIds) startEdges(sId);
   const lastMap = root.last;
   const n = labels.length;
 
@@ -304,16 +336,22 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   const isWordLabel = (p: number): boolean => p !== INITIAL && cs.intersects(labels[p]!, cs.WORD);
   const isNonWordLabel = (p: number): boolean => p === INITIAL || cs.intersects(labels[p]!, cs.complement(cs.WORD, max));
 
-  const guard = (src: number, zw: AssertKind, ml: boolean, c: Constraint): Constraint | undefined => {
-    switch (zw) {
+  const guard = (src: number, g: Guard, c: Constraint): Constraint | undefined => {
+    switch (g.kind) {
       case 'look':
         return { ...c, look: true };
+      case 'ahead':
+        // a single-character (or end-of-input) lookahead: a constraint on the next character
+        return { set: cs.intersect(c.set, g.set), eof: c.eof && g.edge, look: c.look };
+      case 'behind':
+        if (src === INITIAL) return g.edge ? c : undefined;
+        return cs.intersects(labels[src]!, g.set) ? c : undefined;
       case 'start':
         if (src === INITIAL) return c;
-        if (ml && cs.intersects(labels[src]!, cs.LINE_TERMINATOR)) return c;
+        if (g.multiline && cs.intersects(labels[src]!, cs.LINE_TERMINATOR)) return c;
         return undefined;
       case 'end':
-        return { set: ml ? cs.intersect(c.set, cs.LINE_TERMINATOR) : cs.EMPTY, eof: c.eof, look: c.look };
+        return { set: g.multiline ? cs.intersect(c.set, cs.LINE_TERMINATOR) : cs.EMPTY, eof: c.eof, look: c.look };
       case 'word':
       case 'nonword': {
         const w = isWordLabel(src);
@@ -322,7 +360,7 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
         const nonWord = cs.complement(cs.WORD, max);
         let set: CharSet = cs.EMPTY;
         let eof = false;
-        if (zw === 'word') {
+        if (g.kind === 'word') {
           if (w) {
             set = cs.union(set, nonWord);
             eof = true;
@@ -352,9 +390,8 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
 
   for (let src = 0; src < n; src++) {
     if (!isReal(src)) continue;
-    if ((src === SEARCH && opts.sticky) || (src === SEARCH_LT_RAW && !split)) continue;
     // direct accept
-    const fm = src === INITIAL || src === SEARCH || src === SEARCH_LT_RAW ? root.nullable : finalMult(src);
+    const fm = src === INITIAL || isSearch(src) ? root.nullable : finalMult(src);
     if (fm > 0) addAccept(src, FULL);
     const out = succ[src]!;
     // DFS through zero-width positions
@@ -370,7 +407,7 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
         continue;
       }
       if (cur.depth > 64) continue;
-      const g = guard(src, zeroWidth[t]!, multiline[t]!, cur.c);
+      const g = guard(src, zeroWidth[t]!, cur.c);
       if (!g || (!g.set.length && !g.eof)) continue;
       if (finalMult(t) > 0) addAccept(src, g);
       for (const e of rawOut[t]!) {
@@ -387,15 +424,9 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
       }
     }
   }
-  if (!opts.sticky) {
-    succ[INITIAL]!.set(SEARCH, 1);
-    succ[SEARCH]!.set(SEARCH, 1);
-  }
-  if (split) {
-    succ[INITIAL]!.set(SEARCH_LT_RAW, 1);
-    succ[SEARCH]!.set(SEARCH_LT_RAW, 1);
-    succ[SEARCH_LT_RAW]!.set(SEARCH, 1);
-    succ[SEARCH_LT_RAW]!.set(SEARCH_LT_RAW, 1);
+  for (const to of searchIds) {
+    succ[INITIAL]!.set(to, 1);
+    for (const from of searchIds) succ[from]!.set(to, 1);
   }
 
   // --- keep states reachable from I, renumber
@@ -404,15 +435,10 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   const queue = [INITIAL];
   reach[INITIAL] = 0;
   order.push(INITIAL);
-  if (!opts.sticky) {
-    reach[SEARCH] = 1;
-    order.push(SEARCH);
-    queue.push(SEARCH);
-  }
-  if (split) {
-    reach[SEARCH_LT_RAW] = 2;
-    order.push(SEARCH_LT_RAW);
-    queue.push(SEARCH_LT_RAW);
+  for (const sId of searchIds) {
+    reach[sId] = order.length;
+    order.push(sId);
+    queue.push(sId);
   }
   while (queue.length) {
     const s = queue.pop()!;
@@ -449,5 +475,5 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
     loopSrc.push(spanOf[old]);
     outerLoopSrc.push(outerSpanOf[old]);
   }
-  return { n: m, label, labelId, succ: outSucc, mult: outMult, acceptNext: aNext, acceptEnd: aEnd, search: !opts.sticky, searchLt: split ? 2 : -1, max, loopSrc, outerLoopSrc, steps };
+  return { n: m, label, labelId, succ: outSucc, mult: outMult, acceptNext: aNext, acceptEnd: aEnd, search: k > 0, searchStates: searchIds, max, loopSrc, outerLoopSrc, steps };
 }

@@ -116,7 +116,7 @@ const PREFERRED_ORDER: CharSet[] = [[0x61, 0x7a], [0x30, 0x39], [0x41, 0x5a]];
  */
 export function pick(s: CharSet): number | undefined {
   if (!s.length) return undefined;
-  for (const c of [0x61, 0x30, 0x41, 0x20, 0x5f, 0x2d, 0x2e]) if (has(s, c)) return c;
+  for (const c of [0x61, 0x30, 0x41, 0x20, 0x5f, 0x2d, 0x2e, 0x0a]) if (has(s, c)) return c;
   for (const r of PREFERRED_ORDER) {
     const hit = intersect(s, r);
     if (hit.length) return hit[0];

@@ -10,14 +10,22 @@ import { RegExpParser, type AST } from '@eslint-community/regexpp';
 import * as cs from './charset.ts';
 import type { CharSet } from './charset.ts';
 
-export type AssertKind = 'start' | 'end' | 'word' | 'nonword' | 'look';
+export type AssertKind = 'start' | 'end' | 'word' | 'nonword' | 'look' | 'ahead' | 'behind';
 
 export type IR =
   | { t: 'set'; set: CharSet }
   | { t: 'seq'; items: IR[] }
   | { t: 'alt'; alts: IR[] }
   | { t: 'rep'; min: number; max: number; body: IR; src: [number, number] }
-  | { t: 'assert'; kind: AssertKind; multiline: boolean }
+  | {
+      t: 'assert';
+      kind: AssertKind;
+      multiline: boolean;
+      /** `ahead`/`behind` (single-character lookarounds): the allowed next/previous characters. */
+      set?: CharSet;
+      /** `ahead`/`behind`: the end/start of input is allowed too. */
+      edge?: boolean;
+    }
   | { t: 'empty' };
 
 export interface Lowered {
@@ -29,8 +37,8 @@ export interface Lowered {
   sticky: boolean;
   global: boolean;
   approximations: string[];
-  /** The pattern has `^` under the m flag. */
-  multilineStart: boolean;
+  /** Character sets the previous character is tested against (search-state split). */
+  contextSets: CharSet[];
   /** The pattern has a lazy quantifier (a match found at the end of input comes last). */
   lazy: boolean;
   /** Number of IR nodes produced (a size measure for budgets). */
@@ -57,7 +65,10 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
   const approximations = new Set<string>();
   let size = 0;
   let lazy = false;
-  let multilineStart = false;
+  const contextSets = new Map<string, CharSet>();
+  const addContext = (set: CharSet): void => {
+    contextSets.set(cs.key(set), set);
+  };
   const groupStack = new Set<AST.CapturingGroup>();
 
   const bump = (): void => {
@@ -152,7 +163,21 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
     return { set, strings };
   };
 
-  const seqOf = (items: IR[]): IR => (items.length === 1 ? items[0]! : items.length === 0 ? { t: 'empty' } : { t: 'seq', items });
+  const seqOf = (raw: IR[]): IR => {
+    // A one-character lookahead right before a character narrows that character
+    // (`(?!\{).` is `[^{]` with the newline rule of `.`): exact, and no guard left to approximate.
+    const items: IR[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      const cur = raw[i]!;
+      const next = raw[i + 1];
+      if (cur.t === 'assert' && cur.kind === 'ahead' && cur.set && next?.t === 'set') {
+        raw[i + 1] = { t: 'set', set: cs.intersect(next.set, cur.set) };
+        continue;
+      }
+      items.push(cur);
+    }
+    return items.length === 1 ? items[0]! : items.length === 0 ? { t: 'empty' } : { t: 'seq', items };
+  };
 
   const alternatives = (alts: AST.Alternative[], mode: Mode): IR => {
     const lowered = alts.map((a) => seqOf(a.elements.map((e) => element(e, mode))));
@@ -187,6 +212,24 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
     if (m.remove?.dotAll) next.dotAll = false;
     if (m.remove?.multiline) next.multiline = false;
     return next;
+  };
+
+  /**
+   * The character set of a lookaround body that is one character (class, escape, literal), or
+   * `$` alone (lookahead: the end of input, `edge`); undefined otherwise.
+   */
+  const singleCharacter = (alts: AST.Alternative[], mode: Mode): { set: CharSet; edge: boolean } | undefined => {
+    if (alts.length !== 1 || alts[0]!.elements.length !== 1) return undefined;
+    const el = alts[0]!.elements[0]!;
+    if (el.type === 'Assertion' && el.kind === 'end' && !mode.multiline) return { set: cs.EMPTY, edge: true };
+    if (el.type !== 'Character' && el.type !== 'CharacterSet' && el.type !== 'CharacterClass') return undefined;
+    if (el.type === 'CharacterSet' && el.kind === 'property' && el.strings) return undefined;
+    if (el.type === 'CharacterClass' && el.unicodeSets) {
+      const r = classSet(el, mode);
+      return r.strings.length ? undefined : { set: r.set, edge: false };
+    }
+    const ir = element(el, mode);
+    return ir.t === 'set' ? { set: ir.set, edge: false } : undefined;
   };
 
   const element = (node: AST.Element, mode: Mode): IR => {
@@ -224,9 +267,28 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
         if (!node.greedy && node.min !== node.max) lazy = true;
         return { t: 'rep', min: node.min, max: node.max, body: element(node.element, mode), src: [node.start, node.end] };
       case 'Assertion':
-        if (node.kind === 'start' && mode.multiline) multilineStart = true;
+        if (node.kind === 'start' && mode.multiline) addContext(cs.LINE_TERMINATOR);
         if (node.kind === 'start' || node.kind === 'end') return { t: 'assert', kind: node.kind, multiline: mode.multiline };
-        if (node.kind === 'word') return { t: 'assert', kind: node.negate ? 'nonword' : 'word', multiline: false };
+        if (node.kind === 'word') {
+          addContext(cs.WORD);
+          return { t: 'assert', kind: node.negate ? 'nonword' : 'word', multiline: false };
+        }
+        {
+          // a lookaround of one character (or of `$`) is an exact guard on the neighbour
+          const look = node as AST.LookaroundAssertion;
+          const single = singleCharacter(look.alternatives, mode);
+          if (single) {
+            if (look.kind === 'lookahead') {
+              const set = look.negate ? cs.complement(single.set, max) : single.set;
+              return { t: 'assert', kind: 'ahead', multiline: false, set, edge: look.negate !== single.edge };
+            }
+            if (!single.edge) {
+              const set = look.negate ? cs.complement(single.set, max) : single.set;
+              addContext(single.set);
+              return { t: 'assert', kind: 'behind', multiline: false, set, edge: look.negate };
+            }
+          }
+        }
         approximations.add(`${node.kind} treated as always true`);
         if (node.kind === 'lookahead') {
           // The lookahead is assumed to pass, but the work V8 spends running its body is kept:
@@ -261,7 +323,7 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
     global: flags.includes('g'),
     approximations: [...approximations],
     lazy,
-    multilineStart,
+    contextSets: [...contextSets.values()],
     size,
   };
 }

@@ -62,7 +62,7 @@ export function analyzeStatic(pattern: string, flags: string, opts: StaticOption
     const automaton = buildAutomaton(lowered.ir, {
       max: lowered.max,
       sticky: lowered.sticky,
-      multilineStart: lowered.multilineStart,
+      contextSets: lowered.contextSets,
       maxStates: MAX_STATES,
       maxSteps: opts.maxSteps,
       notes,

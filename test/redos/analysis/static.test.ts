@@ -39,6 +39,9 @@ describe('attack shapes', () => {
     { name: 'loop inside a lookahead', pattern: '^(?=(\\w+\\s?)*$)', type: 'exponential' },
     // over-approximated as a copy of the group: static says exponential, the proof fits the real growth
     { name: 'backreference over-approximated', pattern: '^(a+)\\1+$' },
+    { name: 'tempered dot that can run to the end', pattern: '\\{(?:(?!\\}).)*\\}', type: 'polynomial', degree: 2 },
+    { name: 'multiline ^ pumped with line terminators', pattern: '^\\s+x', flags: 'm', type: 'polynomial', pump: /\n/ },
+    { name: 'positive lookbehind that matches inside the run', pattern: '(?<=\\/)\\/+$', type: 'polynomial' },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -67,6 +70,11 @@ describe('semantics that make a regex safe', () => {
     { name: 'bounded repetition expanded exactly', pattern: 'a{1,100}b' },
     { name: 'fixed count is not a loop', pattern: '^(?:ab|a){3}$' },
     { name: 'multiline ^ only after a line terminator', pattern: '^ +x', flags: 'm' },
+    { name: 'a negative lookbehind stops retries inside the run', pattern: '(?<!\\/)\\/+$' },
+    { name: 'a word boundary stops retries inside a word', pattern: '\\b\\w+\\s*$' },
+    { name: 'tempered dot cannot cross the opening brace', pattern: '\\{(?:(?!\\{).)*\\}' },
+    { name: '(?!$) needs a character after the run', pattern: '(^|[^\\\\])(?:\\\\\\*)+(?!$)', flags: 'g' },
+    { name: 'a match needs 4 pumps: exact pump validation sees it', pattern: '(\\d+)(\\d{3})' },
     { name: 'empty pattern', pattern: '' },
     { name: 'only assertions', pattern: '^$' },
   ];
