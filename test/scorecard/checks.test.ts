@@ -265,3 +265,13 @@ describe('Vulnerabilities (checks/evaluation/vulnerabilities.go)', () => {
     assert.equal((await score({ 'a.js': 'x' }, 'Vulnerabilities', { vulnerabilities: ids(12) })).score, 0);
   });
 });
+
+describe('bounded on hostile input', () => {
+  // Not a timing test: the timeout only turns a hang into a failure.
+  test('a 2 MB one-line SECURITY.md, a huge ${{ }} expression and deeply nested $( ) are scored', { timeout: 60_000 }, async () => {
+    const big = 'github.event.' + 'commits'.repeat(100_000);
+    assert.equal((await score({ 'SECURITY.md': 'a'.repeat(2_000_000) }, 'Security-Policy')).score, 3);
+    await score({ '.github/workflows/x.yml': `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ ${big} }}"\n` }, 'Dangerous-Workflow');
+    assert.equal((await score({ 'x.sh': '#!/bin/sh\n' + '$('.repeat(20_000) + 'curl x | sh' + ')'.repeat(20_000) }, 'Pinned-Dependencies')).score, -1);
+  });
+});

@@ -27,10 +27,14 @@ const EMAIL_RE = /\b[A-Za-z0-9._%+-]+(@|\\?\[at\\?\])[A-Za-z0-9.-]+\.[A-Za-z]{2,
 // Go's `(?i)(\b*[0-9]{1,4}\b|(Disclos|Vuln))`: `\b*` matches the empty string, so it is dropped.
 const DIG_RE = /([0-9]{1,4}\b|(Disclos|Vuln))/gi;
 
+/** Longest line matched: the e-mail pattern is quadratic on one long token (untrusted input). */
+const MAX_LINE = 4096;
+
 export function policyHits(content: string): SecurityPolicyRaw['files'][number]['info'] {
   const hits: SecurityPolicyRaw['files'][number]['info'] = [];
   const lines = content.split(/\r?\n/);
-  lines.forEach((l, i) => {
+  lines.forEach((full, i) => {
+    const l = full.length > MAX_LINE ? full.slice(0, MAX_LINE) : full;
     if (!l) return;
     for (const m of l.matchAll(URL_RE)) hits.push({ type: 'link', match: m[0], line: i + 1 });
     for (const m of l.matchAll(EMAIL_RE)) hits.push({ type: 'email', match: m[0], line: i + 1 });
