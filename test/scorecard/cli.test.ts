@@ -45,7 +45,7 @@ describe('nodesec scorecard check', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'docs', 'schemas', 'scorecard-check.v1.schema.json'), 'utf8')));
-    assert.ok(validate(j), ajv.errorsText(validate.errors));
+    assert.ok(validate(JSON.parse(r.stdout)), ajv.errorsText(validate.errors));
     assert.equal(j.checks[0].documentation.url, 'https://github.com/ossf/scorecard/blob/main/docs/checks.md#binary-artifacts');
   });
 
@@ -75,7 +75,7 @@ describe('nodesec scorecard check', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'docs', 'schemas', 'scorecard-check.v1.schema.json'), 'utf8')));
-    assert.ok(validate(j), ajv.errorsText(validate.errors));
+    assert.ok(validate(JSON.parse(r.stdout)), ajv.errorsText(validate.errors));
   });
 
   test('SARIF validates against the 2.1.0 schema and locates each warning', async () => {
