@@ -263,7 +263,22 @@ export class SnapshotSource implements AdvisorySource {
     this.#at = Object.fromEntries(SECTIONS.map((k) => [k, header.sections[k]?.[0] ?? 0])) as Record<SectionName, number>;
     for (const k of SECTIONS) {
       const sec = header.sections[k];
-      if (!sec || sec[0] < 0 || sec[0] + sec[1] > body.length) throw this.#corrupt(`section "${k}" is missing or out of bounds`);
+      if (!Array.isArray(sec) || !Number.isInteger(sec[0]) || !Number.isInteger(sec[1]) || sec[0] < 0 || sec[1] < 0 || sec[0] + sec[1] > body.length) {
+        throw this.#corrupt(`section "${k}" is missing or out of bounds`);
+      }
+    }
+    // The sha256 proves the file is what its builder wrote, not that the builder was honest:
+    // check that the tables agree with the counts, so a lookup never reads out of bounds.
+    const len = (k: SectionName) => header.sections[k][1];
+    const blocks = Math.ceil(header.records / BLOCK);
+    const expect: [SectionName, number][] = [
+      ['blockOffsets', (blocks + 1) * 4], ['recordStarts', header.records * 4], ['pkgKeyOffsets', (header.packages + 1) * 4],
+      ['pkgPostingOffsets', (header.packages + 1) * 4], ['idKeyOffsets', (len('idRecords') / 4 + 1) * 4],
+    ];
+    for (const [k, n] of expect) if (len(k) !== n) throw this.#corrupt(`section "${k}" has ${len(k)} bytes, expected ${n}`);
+    const last = (k: SectionName) => body.readUInt32LE(header.sections[k][0] + header.sections[k][1] - 4);
+    if (last('blockOffsets') !== len('blocks') || last('pkgKeyOffsets') !== len('pkgKeys') || last('idKeyOffsets') !== len('idKeys') || last('pkgPostingOffsets') * 4 !== len('pkgPostings')) {
+      throw this.#corrupt('an offset table does not end at the end of its section');
     }
     this.meta = {
       kind: 'snapshot',
@@ -283,7 +298,9 @@ export class SnapshotSource implements AdvisorySource {
   }
 
   #u32(section: SectionName, i: number): number {
-    return this.#body.readUInt32LE(this.#at[section] + i * 4);
+    const at = i * 4;
+    if (at < 0 || at + 4 > this.header.sections[section][1]) throw this.#corrupt(`index ${i} is outside section "${section}"`);
+    return this.#body.readUInt32LE(this.#at[section] + at);
   }
 
   /** Binary search in a sorted key table; the entry index or -1. */
@@ -317,6 +334,7 @@ export class SnapshotSource implements AdvisorySource {
   #record(i: number): OsvRecord {
     const hit = this.#cache[i];
     if (hit) return hit;
+    if (!(i >= 0 && i < this.header.records)) throw this.#corrupt(`record index ${i} is out of range`);
     const block = Math.floor(i / BLOCK);
     const data = this.#inflate(block);
     const start = this.#u32('recordStarts', i);

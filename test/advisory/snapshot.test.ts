@@ -158,3 +158,16 @@ test('sync sources: defaults, env overrides, NODESEC_SYNC_FROM replaces them, --
   assert.deepEqual(syncSources({ NODESEC_NSWG_URL: 'http://a/vuln/', NODESEC_OSV_URL: 'http://b/all.zip' }), ['http://a/vuln/', 'http://b/all.zip']);
   assert.deepEqual(syncSources({ NODESEC_SYNC_FROM: 'http://hub/v1/export/all.zip, /srv/wg/vuln' }), ['http://hub/v1/export/all.zip', '/srv/wg/vuln']);
 });
+
+test('a snapshot whose header lies about its tables (sha256 still valid) is refused, never read out of bounds; an empty one works', () => {
+  const bytes = encodeSnapshot({ records: [rec('A-1', 'x'), rec('B-1', 'y')], sources: [], builtAt: new Date() });
+  const text = bytes.toString('latin1');
+  for (const lie of [['"records":2', '"records":3'], ['"packages":2', '"packages":1']]) {
+    const forged = Buffer.from(text.replace(lie[0]!, lie[1]!), 'latin1');
+    assert.throws(() => decodeSnapshot(forged, 'forged.snapshot'), (err) => isAppError(err) && err.code === 'ERR_SNAPSHOT_CORRUPT', lie[1]);
+  }
+  const empty = decodeSnapshot(encodeSnapshot({ records: [], sources: [], builtAt: new Date() }), 'empty');
+  assert.equal(empty.size, 0);
+  assert.deepEqual(empty.byPackage('npm', 'x'), []);
+  assert.equal(empty.byId('A-1'), undefined);
+});
