@@ -121,12 +121,13 @@ export function compileOsvRange(r: OsvRange): VersionTest | undefined {
   }
   if (open !== undefined) intervals.push({ lo: open, hiInclusive: false });
   if (intervals.length === 0) return () => false;
+  // SemVer#compare directly: semver.lt/compare re-wrap their arguments on every call.
   return (v) => {
-    if (limits.length > 0 && !limits.some((l) => semver.lt(v, l))) return false;
+    if (limits.length > 0 && !limits.some((l) => v.compare(l) < 0)) return false;
     for (const i of intervals) {
-      if (i.lo && semver.lt(v, i.lo)) continue;
+      if (i.lo && v.compare(i.lo) < 0) continue;
       if (i.hi) {
-        const c = semver.compare(v, i.hi);
+        const c = v.compare(i.hi);
         if (c > 0 || (c === 0 && !i.hiInclusive)) continue;
       }
       return true;
@@ -275,29 +276,44 @@ export function matchAffects(m: VulnMatch, ecosystem: string, name: string, v: S
  */
 export function advisoryFixVersions(m: VulnMatch, ecosystem: string, name: string): SemVer[] {
   const seen = new Map<string, SemVer>();
-  const add = (v: SemVer | null | undefined) => {
-    if (v && !seen.has(v.version)) seen.set(v.version, v);
-  };
   for (const r of m.records) {
     for (const a of r.affected ?? []) {
       if (!a.package || a.package.name !== name || !sameEcosystem(a.package.ecosystem, ecosystem)) continue;
-      const wg = wgRanges(a);
-      const pr = wg ? usablePatched(wg.patched) : undefined;
-      if (pr) {
-        for (const set of pr.set) {
-          try {
-            add(semver.minVersion(new semver.Range(set.map((c) => c.value).join(' '))));
-          } catch {
-            // a branch without a lower bound names no fix
-          }
-        }
-      }
-      for (const range of a.ranges ?? []) {
-        for (const e of range.events) if ('fixed' in e) add(parseVersion(e.fixed));
-      }
+      for (const v of fixesOf(a)) if (!seen.has(v.version)) seen.set(v.version, v);
     }
   }
   return [...seen.values()].sort(semver.compare);
+}
+
+const fixCache = new WeakMap<OsvAffected, SemVer[]>();
+
+/** Fix versions named by one affected entry (cached per entry: a range is parsed once). */
+function fixesOf(a: OsvAffected): SemVer[] {
+  let out = fixCache.get(a);
+  if (out) return out;
+  out = [];
+  const wg = wgRanges(a);
+  const pr = wg ? usablePatched(wg.patched) : undefined;
+  if (pr) {
+    for (const set of pr.set) {
+      try {
+        const v = semver.minVersion(new semver.Range(set.map((c) => c.value).join(' ')));
+        if (v) out.push(v);
+      } catch {
+        // a branch without a lower bound names no fix
+      }
+    }
+  }
+  for (const range of a.ranges ?? []) {
+    for (const e of range.events) {
+      if ('fixed' in e) {
+        const v = parseVersion(e.fixed);
+        if (v) out.push(v);
+      }
+    }
+  }
+  fixCache.set(a, out);
+  return out;
 }
 
 /**
