@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
-import type { Actor, Role, Scope, Store, TokenInfo, User } from '../../store/types.ts';
+import type { Actor, Store, TokenInfo, User } from '../../store/types.ts';
 import { ROLES, SCOPES } from '../../store/types.ts';
 import type { CliCommand, CliContext } from '../context.ts';
 import { defaultDataDir } from './serve.ts';
@@ -33,6 +33,13 @@ async function withStore<T>(ctx: CliContext, flags: StoreFlags, fn: (store: Stor
   } finally {
     await store.close();
   }
+}
+
+/** Checks `--role`/`--scope` values against the closed set (ERR_USAGE naming the unknown ones). */
+function known<T extends string>(values: readonly string[], allowed: readonly T[], what: string): T[] {
+  const bad = values.filter((v) => !(allowed as readonly string[]).includes(v));
+  if (bad.length) throw new AppError('ERR_USAGE', `unknown ${what} ${bad.join(', ')}`, { hint: `${what}s: ${allowed.join(', ')}` });
+  return values as T[];
 }
 
 function cliActor(ctx: CliContext): Actor {
@@ -117,12 +124,11 @@ Examples:
     .option('--package <ecosystem:name>', 'package the user maintains (embargo visibility), repeatable', (v: string, p: string[] | undefined) => [...(p ?? []), v])
     .addHelpText('after', '\nExample:\n  $ nodesec hub user add alice --role triager,contributor'))
     .action(async (name: string, flags: StoreFlags & { role: string[]; email?: string; package?: string[] }) => {
-      const bad = flags.role.filter((r) => !(ROLES as readonly string[]).includes(r));
-      if (bad.length) throw new AppError('ERR_USAGE', `unknown role ${bad.join(', ')}`, { hint: `roles: ${ROLES.join(', ')}` });
+      const roles = known(flags.role, ROLES, 'role');
       const pkgs = (flags.package ?? []).map(parsePackage);
       await withStore(ctx, flags, async (store) => {
         const actor = cliActor(ctx);
-        let u = await store.accounts.createUser({ name, roles: flags.role as Role[], ...(flags.email && { email: flags.email }) }, actor);
+        let u = await store.accounts.createUser({ name, roles, ...(flags.email && { email: flags.email }) }, actor);
         for (const p of pkgs) u = await store.accounts.addMaintainedPackage(u.id, p, actor);
         ctx.stdout.write(`created user ${u.name} (id ${u.id}, roles ${u.roles.join(', ')})\n`);
       });
@@ -155,10 +161,9 @@ Examples:
     .addOption(new Option('-r, --role <role>', `role, repeatable or comma-separated (${ROLES.join(', ')})`).argParser(collect).makeOptionMandatory())
     .addHelpText('after', '\nExample:\n  $ nodesec hub user roles alice --role contributor'))
     .action(async (name: string, flags: StoreFlags & { role: string[] }) => {
-      const bad = flags.role.filter((r) => !(ROLES as readonly string[]).includes(r));
-      if (bad.length) throw new AppError('ERR_USAGE', `unknown role ${bad.join(', ')}`, { hint: `roles: ${ROLES.join(', ')}` });
+      const roles = known(flags.role, ROLES, 'role');
       await withStore(ctx, flags, async (store) => {
-        const u = await store.accounts.setRoles(name, flags.role as Role[], cliActor(ctx));
+        const u = await store.accounts.setRoles(name, roles, cliActor(ctx));
         ctx.stdout.write(`user ${u.name} now has roles ${u.roles.join(', ')}\n`);
       });
     });
@@ -186,11 +191,10 @@ Examples:
     .addOption(formatOption(['text', 'json']))
     .addHelpText('after', '\nExample:\n  $ nodesec hub token create --user alice --scope read,submit --expires 30d --label laptop'))
     .action(async (flags: StoreFlags & { user: string; scope: string[]; expires: string; label?: string; format: string }) => {
-      const bad = flags.scope.filter((s) => !(SCOPES as readonly string[]).includes(s));
-      if (bad.length) throw new AppError('ERR_USAGE', `unknown scope ${bad.join(', ')}`, { hint: `scopes: ${SCOPES.join(', ')}` });
+      const scopes = known(flags.scope, SCOPES, 'scope');
       const expiresAt = parseExpiry(flags.expires, ctx.now());
       await withStore(ctx, flags, async (store) => {
-        const { token: plain, info } = await store.accounts.createToken({ user: flags.user, scopes: flags.scope as Scope[], expiresAt, ...(flags.label && { label: flags.label }) }, cliActor(ctx));
+        const { token: plain, info } = await store.accounts.createToken({ user: flags.user, scopes, expiresAt, ...(flags.label && { label: flags.label }) }, cliActor(ctx));
         if (flags.format === 'json') ctx.stdout.write(`${JSON.stringify({ token: plain, ...tokenJson(info) }, null, 2)}\n`);
         else {
           ctx.stdout.write(`${plain}\n`);
