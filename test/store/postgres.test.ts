@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { openStore } from '../../src/store/index.ts';
-import type { Store } from '../../src/store/types.ts';
+import { SYSTEM_ACTOR, type Store } from '../../src/store/types.ts';
 import { osv, storeContract } from '../contract/store.ts';
 import { freshSchema, postgresSkip } from '../helpers/postgres.ts';
 
@@ -56,6 +56,30 @@ describe('postgres only', { skip }, () => {
       }
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  test('concurrent publications from two hub processes get distinct, consecutive hub ids', async () => {
+    const url = await schemaUrl();
+    const [a, b] = await Promise.all([1, 2].map(() => openStore({ kind: 'postgres', url, maxConnections: 3 })));
+    try {
+      const sub = await a!.accounts.createUser({ name: 'c', roles: ['contributor'] }, SYSTEM_ACTOR);
+      const tri = await a!.accounts.createUser({ name: 't', roles: ['triager'] }, SYSTEM_ACTOR);
+      const submitter = { userId: sub.id, name: sub.name, roles: sub.roles };
+      const triager = { userId: tri.id, name: tri.name, roles: tri.roles };
+      const ids: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const s = await a!.submissions.create({ records: [{ id: `CVE-2027-${i}`, modified: '2027-01-01T00:00:00Z', summary: 's', affected: [{ package: { ecosystem: 'npm', name: `p${i}` } }] }] }, submitter);
+        await a!.submissions.submit(s.id, submitter, submitter);
+        await a!.submissions.review(s.id, 'approve', null, triager, triager);
+        ids.push(s.id);
+      }
+      const published = await Promise.all(ids.map((id, i) => (i % 2 ? b! : a!).submissions.publish(id, triager, triager)));
+      const hubIds = published.map((p) => p.publishedIds[0]!);
+      assert.deepEqual([...hubIds].sort(), ['NSWG-ECO-1', 'NSWG-ECO-2', 'NSWG-ECO-3', 'NSWG-ECO-4', 'NSWG-ECO-5', 'NSWG-ECO-6']);
+      for (const [i, id] of hubIds.entries()) assert.deepEqual((await b!.advisories.get(`CVE-2027-${i}`))?.id, id);
+    } finally {
+      await Promise.all([a!.close(), b!.close()]);
     }
   });
 
