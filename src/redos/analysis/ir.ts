@@ -219,17 +219,29 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
    * `$` alone (lookahead: the end of input, `edge`); undefined otherwise.
    */
   const singleCharacter = (alts: AST.Alternative[], mode: Mode): { set: CharSet; edge: boolean } | undefined => {
-    if (alts.length !== 1 || alts[0]!.elements.length !== 1) return undefined;
-    const el = alts[0]!.elements[0]!;
-    if (el.type === 'Assertion' && el.kind === 'end' && !mode.multiline) return { set: cs.EMPTY, edge: true };
-    if (el.type !== 'Character' && el.type !== 'CharacterSet' && el.type !== 'CharacterClass') return undefined;
-    if (el.type === 'CharacterSet' && el.kind === 'property' && el.strings) return undefined;
-    if (el.type === 'CharacterClass' && el.unicodeSets) {
-      const r = classSet(el, mode);
-      return r.strings.length ? undefined : { set: r.set, edge: false };
+    // each alternative is one character or `$`: the union (`(?!\n|$)`)
+    let set: CharSet = cs.EMPTY;
+    let edge = false;
+    for (const alt of alts) {
+      if (alt.elements.length !== 1) return undefined;
+      const el = alt.elements[0]!;
+      if (el.type === 'Assertion' && el.kind === 'end' && !mode.multiline) {
+        edge = true;
+        continue;
+      }
+      if (el.type !== 'Character' && el.type !== 'CharacterSet' && el.type !== 'CharacterClass') return undefined;
+      if (el.type === 'CharacterSet' && el.kind === 'property' && el.strings) return undefined;
+      if (el.type === 'CharacterClass' && el.unicodeSets) {
+        const r = classSet(el, mode);
+        if (r.strings.length) return undefined;
+        set = cs.union(set, r.set);
+        continue;
+      }
+      const ir = element(el, mode);
+      if (ir.t !== 'set') return undefined;
+      set = cs.union(set, ir.set);
     }
-    const ir = element(el, mode);
-    return ir.t === 'set' ? { set: ir.set, edge: false } : undefined;
+    return { set, edge };
   };
 
   const element = (node: AST.Element, mode: Mode): IR => {
