@@ -7,6 +7,14 @@ import { enableCompileCache } from 'node:module';
 if (!process.env.NODE_DISABLE_COMPILE_CACHE) enableCompileCache?.();
 const { run } = await import('./main.ts');
 
+// `nodesec audit | head`: a closed pipe ends the output, not the process with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const stop = new AbortController();
 const onSignal = (sig: NodeJS.Signals) => {
   if (stop.signal.aborted) process.exit(130); // second signal: stop now

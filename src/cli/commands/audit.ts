@@ -178,9 +178,9 @@ export const audit: CliCommand = {
       .command('audit')
       .summary('match lockfile dependencies against known advisories, offline')
       .description(
-        'Audit the dependencies installed by a lockfile (package-lock.json, npm-shrinkwrap.json, yarn.lock,\n' +
-          'pnpm-lock.yaml, bun.lock) against the advisory database, offline. Each finding names the advisory,\n' +
-          'its aliases, severity and CVSS, the installed package, every dependency path to it, and the\n' +
+        'Audit the dependencies installed by a lockfile (package-lock.json, npm-shrinkwrap.json, yarn.lock, ' +
+          'pnpm-lock.yaml, bun.lock) against the advisory database, offline. Each finding names the advisory, ' +
+          'its aliases, severity and CVSS, the installed package, every dependency path to it, and the ' +
           'smallest upgrade that fixes it (from the npm registry unless --offline; else from the advisory).',
       )
       .argument('[path]', 'project directory or lockfile', '.')

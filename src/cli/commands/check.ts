@@ -120,9 +120,9 @@ export const check: CliCommand = {
       .command('check')
       .summary('run every check on a project: one report, one exit code')
       .description(
-        'Run every project check that applies: the dependency audit (lockfiles), the Node.js version the\n' +
-          'project targets (.nvmrc, .node-version, engines.node), dangerous runtime flags (--inspect on a\n' +
-          'public host, NODE_TLS_REJECT_UNAUTHORIZED=0...), ReDoS and OpenSSF Scorecard checks. Checks that do\n' +
+        'Run every project check that applies: the dependency audit (lockfiles), the Node.js version the ' +
+          'project targets (.nvmrc, .node-version, engines.node), dangerous runtime flags (--inspect on a ' +
+          'public host, NODE_TLS_REJECT_UNAUTHORIZED=0...), ReDoS and OpenSSF Scorecard checks. Checks that do ' +
           'not apply are listed as skipped. Each check fails at its own default severity unless --fail-on is given.',
       )
       .argument('[dir]', 'project directory', '.')

@@ -79,8 +79,8 @@ export const node: CliCommand = {
       .command('node')
       .summary('is this Node.js vulnerable or end-of-life?')
       .description(
-        'Check a Node.js version against the Node.js Security WG core advisories (per CVE, for the platform)\n' +
-          'and the release schedule (end-of-life). Defaults to the Node.js running nodesec. The WG\'s\n' +
+        'Check a Node.js version against the Node.js Security WG core advisories (per CVE, for the platform) ' +
+          'and the release schedule (end-of-life). Defaults to the Node.js running nodesec. The WG\'s ' +
           '"not affected" statements about vendored dependencies (vuln/deps) are honoured.',
       )
       .option('--version <version>', 'Node.js version to check (default: the running one)')
