@@ -14,7 +14,7 @@ import { AppError } from '../../core/errors.ts';
 import type { OsvRecord } from '../../core/osv.ts';
 import type { Actor, PackageRef, Queryable, Review, Submission, SubmissionRepo, SubmissionStatus, Viewer } from '../types.ts';
 import { applySources, prepareSource } from './advisories.ts';
-import { auditAppend, type SqlContext } from './context.ts';
+import { auditAppend, lockFeed, type SqlContext } from './context.ts';
 
 const MAX_RECORDS = 1000;
 
@@ -284,6 +284,9 @@ export function createSubmissionRepo(ctx: SqlContext): SubmissionRepo {
           throw new AppError('ERR_HUB_CONFLICT', `submission ${id} is embargoed until ${s.embargoUntil.toISOString()}`);
         }
         const iso = now.toISOString();
+        // Publications serialise on the feed lock BEFORE taking id counters: a batch needing two
+        // prefixes cannot then deadlock with another taking them in the other order.
+        await lockFeed(tx);
         const prepared = [];
         for (const [i, r] of s.records.entries()) {
           // An existing hub id updates that advisory; any other id becomes an alias of a new
