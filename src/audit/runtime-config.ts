@@ -1,7 +1,7 @@
 /**
  * Runtime-config lint: dangerous Node.js flags and environment settings in the files that start
  * the app. Scanned: package.json scripts, Dockerfiles, Procfiles, docker-compose files, GitHub
- * workflows and .env files; the rules also see flags inside NODE_OPTIONS on those lines.
+ * workflows, .env files and .npmrc (`node-options`); the rules also see flags inside NODE_OPTIONS on those lines.
  *
  * Rules (docs/check.md has the rationale and fixes):
  *   inspect-public-host        --inspect/--inspect-brk/--inspect-wait/--inspect-port bound to a non-loopback host
@@ -107,7 +107,7 @@ export function scanLine(line: string): LineHit[] {
   return hits;
 }
 
-export type ConfigFileKind = 'package.json' | 'Dockerfile' | 'Procfile' | 'docker-compose' | 'workflow' | 'env';
+export type ConfigFileKind = 'package.json' | 'Dockerfile' | 'Procfile' | 'docker-compose' | 'workflow' | 'env' | 'npmrc';
 
 export function fileKind(rel: string): ConfigFileKind | undefined {
   const base = rel.split('/').pop() ?? rel;
@@ -117,6 +117,7 @@ export function fileKind(rel: string): ConfigFileKind | undefined {
   if (/^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(base)) return 'docker-compose';
   if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)) return 'workflow';
   if (base === '.env' || /^\.env\.[\w.-]+$/.test(base)) return 'env';
+  if (base === '.npmrc') return 'npmrc'; // node-options= becomes NODE_OPTIONS for every npm script
   return undefined;
 }
 

@@ -46,12 +46,13 @@ describe('scanLine', () => {
   });
 });
 
-test('scans package.json scripts, Dockerfiles, Procfiles, compose, workflows and .env with file:line', async () => {
+test('scans package.json scripts, Dockerfiles, Procfiles, compose, workflows, .env and .npmrc with file:line', async () => {
   const r = await scanRuntimeConfig(join(OWN, 'audit', 'runtime-config-bad'));
   const got = r.findings.map((f) => `${f.location!.file}:${f.location!.line} ${f.ruleId}`).sort();
   assert.deepEqual(got, [
     '.env:1 insecure-http-parser',
     '.github/workflows/ci.yml:5 tls-reject-unauthorized-0',
+    '.npmrc:2 tls-min-legacy',
     'Dockerfile:3 tls-reject-unauthorized-0',
     'Dockerfile:4 inspect-public-host',
     'Procfile:1 inspect-public-host',

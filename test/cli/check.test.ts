@@ -49,7 +49,7 @@ describe('nodesec check', () => {
     const sarif = JSON.parse(s.stdout) as Json;
     const problem = (await schemaValidator(join(SCHEMAS, 'sarif-schema-2.1.0.json')))(sarif);
     assert.equal(problem, undefined, problem);
-    assert.equal(sarif.runs[0].results.length, 12);
+    assert.equal(sarif.runs[0].results.length, 13);
     const m = await runCli(['check', dir, '--only', 'runtime-config', '--format', 'markdown'], { env, now });
     assert.match(m.stdout, /### Node\.js runtime configuration/);
     assert.match(m.stdout, /\| high \| \[inspect-public-host\]/);
