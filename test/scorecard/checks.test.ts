@@ -106,6 +106,17 @@ FROM build
     const r = await score(wf(`on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@${SHA} # v4\n      - uses: ./.github/actions/local\n`), 'Pinned-Dependencies');
     assert.equal(r.score, 10);
   });
+  test('the OS decides the shell as in fileparser.GetShellForStep: matrix.os, step if:, job defaults', async () => {
+    const job = (head: string, step = '      - run: npm install\n') => wf(`on: push\njobs:\n  a:\n${head}    steps:\n      - uses: actions/checkout@${SHA}\n${step}`);
+    // matrix of Windows only: pwsh, not scanned -> only the pinned action: 10
+    assert.equal((await score(job('    runs-on: ${{ matrix.os }}\n    strategy:\n      matrix:\n        os: [windows-2022, windows-latest]\n'), 'Pinned-Dependencies')).score, 10);
+    // matrix with a Linux entry: bash, npm install counted: 10 * (10 + 0) / (10 + 10) = 5
+    assert.equal((await score(job('    runs-on: ${{ matrix.os }}\n    strategy:\n      matrix:\n        os: [ubuntu-latest, windows-latest]\n'), 'Pinned-Dependencies')).score, 5);
+    // a step guarded by `if: runner.os == 'Windows'` runs in pwsh
+    assert.equal((await score(job('    runs-on: ubuntu-latest\n', "      - if: runner.os == 'Windows'\n        run: npm install\n"), 'Pinned-Dependencies')).score, 10);
+    // job defaults.run.shell: pwsh wins over the Linux runner
+    assert.equal((await score(job('    runs-on: ubuntu-latest\n    defaults:\n      run:\n        shell: pwsh\n'), 'Pinned-Dependencies')).score, 10);
+  });
   test('no dependencies at all is inconclusive', async () => {
     assert.equal((await score({ 'index.js': '' }, 'Pinned-Dependencies')).score, -1);
   });
@@ -245,6 +256,11 @@ describe('Dependency-Update-Tool, Fuzzing, SAST, Packaging', () => {
   test('CodeQL workflow: 10; no SAST tool: 0', async () => {
     assert.equal((await score(wf(`on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: github/codeql-action/init@v3\n      - uses: github/codeql-action/analyze@v3\n`), 'SAST')).score, 10);
     assert.equal((await score({ 'a.js': 'x' }, 'SAST')).score, 0);
+  });
+  test('packaging matchers are exact: a registry-url with a trailing slash is not the npm matcher', async () => {
+    const wfp = (url: string) => wf(`on: release\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          registry-url: ${url}\n      - run: |\n          npm \\\n            publish\n`);
+    assert.equal((await score(wfp('https://registry.npmjs.org'), 'Packaging')).score, 10);
+    assert.equal((await score(wfp('https://registry.npmjs.org/'), 'Packaging')).score, -1);
   });
   test('npm publishing workflow: 10; none: inconclusive', async () => {
     const publish = `on: release\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          registry-url: https://registry.npmjs.org\n      - run: npm publish --provenance\n`;

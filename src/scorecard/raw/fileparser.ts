@@ -41,11 +41,10 @@ export async function matchingFiles(source: RepoSource, pattern: string, caseSen
   return (await source.listFiles()).filter((f) => pathMatches(pattern, f, caseSensitive));
 }
 
-/** fileparser.IsWorkflowFile: by extension only. */
+/** fileparser.IsWorkflowFile: `.yml`/`.yaml` (case-sensitive) directly in .github/workflows (case-insensitive). */
 export function isWorkflowFile(path: string): boolean {
-  const dot = path.lastIndexOf('.');
-  const ext = dot === -1 ? '' : path.slice(dot).toLowerCase();
-  return ext === '.yml' || ext === '.yaml';
+  if (!path.endsWith('.yml') && !path.endsWith('.yaml')) return false;
+  return path.slice(0, path.lastIndexOf('/')).toLowerCase() === '.github/workflows';
 }
 
 /** fileparser.CheckFileContainsCommands. */

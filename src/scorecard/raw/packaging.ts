@@ -18,48 +18,45 @@ interface JobMatcher {
   log: string;
 }
 
-const NODE = [
-  { steps: [{ uses: 'actions/setup-node', with: { 'registry-url': 'https://registry.npmjs.org' } }, { run: /npm.*publish/ }], log: 'candidate node publishing workflow using npm' },
-  { steps: [{ uses: 'actions/setup-node', with: { 'registry-url': 'https://npm.pkg.github.com' } }, { run: /npm.*publish/ }], log: 'candidate node publishing workflow using GitHub Packages' },
-];
+// fileparser.IsPackagingWorkflow's matchers, in its order.
 const MATCHERS: JobMatcher[] = [
-  ...NODE,
+  { steps: [{ uses: 'actions/setup-node', with: { 'registry-url': 'https://registry.npmjs.org' } }, { run: /npm.*publish/ }], log: 'candidate node publishing workflow using npm' },
   { steps: [{ uses: 'actions/setup-java' }, { run: /mvn.*deploy/ }], log: 'candidate java publishing workflow using maven' },
   { steps: [{ uses: 'actions/setup-java' }, { run: /gradle.*publish/ }], log: 'candidate java publishing workflow using gradle' },
   { steps: [{ run: /gem.*push/ }], log: 'candidate ruby publishing workflow using gem' },
   { steps: [{ run: /nuget.*push/ }], log: 'candidate nuget publishing workflow' },
   { steps: [{ run: /docker.*push/ }], log: 'candidate docker publishing workflow' },
-  { steps: [{ uses: 'docker/build-push-action', with: { push: 'true' } }], log: 'candidate docker publishing workflow' },
-  { steps: [{ uses: 'actions/setup-python' }, { uses: 'pypa/gh-action-pypi-publish' }], log: 'candidate python publishing workflow using pypi' },
+  { steps: [{ uses: 'docker/build-push-action' }], log: 'candidate docker publishing workflow' },
+  { steps: [{ uses: 'pypa/gh-action-pypi-publish' }], log: 'candidate python publishing workflow using pypi' },
   { steps: [{ uses: 'relekang/python-semantic-release' }], log: 'candidate python publishing workflow using python-semantic-release' },
   { steps: [{ uses: 'actions/setup-go' }, { uses: 'goreleaser/goreleaser-action' }], log: 'candidate golang publishing workflow' },
   { steps: [{ run: /cargo.*publish/ }], log: 'candidate rust publishing workflow using cargo' },
-  { steps: [{ uses: 'ko-build/setup-ko' }, { run: /ko publish/ }], log: 'candidate golang publishing workflow using ko' },
+  { steps: [{ uses: 'imjasonh/setup-ko' }, { uses: 'ko-build/setup-ko' }], log: 'candidate container publishing workflow using ko' },
 ];
 
-function stepMatches(job: Job, m: MatcherStep): boolean {
-  return job.steps.some((s) => {
-    if (m.uses) {
-      const u = s.uses?.value.split('@')[0];
-      if (u !== m.uses) return false;
-      for (const [k, v] of Object.entries(m.with ?? {})) {
-        const got = s.with.get(k)?.value;
-        if (got === undefined || !got.startsWith(v)) return false;
-      }
-    }
-    if (m.run && !(s.run && m.run.test(s.run.value))) return false;
-    return Boolean(m.uses || m.run);
-  });
+/** fileparser.stepsMatch: `uses` by name (`<name>@`), `with` values exactly, `run` by regex once line continuations are joined. */
+function stepMatches(step: Job['steps'][number], m: MatcherStep): boolean {
+  if (m.uses && !step.uses?.value.startsWith(`${m.uses}@`)) return false;
+  if (m.with) {
+    if (!step.uses) return false;
+    for (const [k, v] of Object.entries(m.with)) if (step.with.get(k)?.value !== v) return false;
+  }
+  if (m.run && !(step.run && m.run.test(step.run.value.replace(/\\(\n|\r|\r\n)/g, '')))) return false;
+  return true;
 }
 
-/** fileparser.IsPackagingWorkflow: the first job matching a publishing pattern. */
-export function packagingJob(wf: Workflow): { job: Job; log: string } | undefined {
-  for (const job of wf.jobs) {
-    if (job.uses && /slsa-framework\/slsa-github-generator\/\.github\/workflows\/(builder_go_slsa3|generator_generic_slsa3)\.yml/.test(job.uses.value)) {
-      return { job, log: 'candidate SLSA publishing workflow using slsa-github-generator' };
-    }
-    for (const m of MATCHERS) if (m.steps.every((s) => stepMatches(job, s))) return { job, log: m.log };
+/** fileparser.JobMatcher.matches: a reusable-workflow call naming a matcher's action matches at once. */
+function jobMatches(job: Job, m: JobMatcher): boolean {
+  for (const want of m.steps) {
+    if (job.uses && job.uses.value.startsWith(`${want.uses ?? ''}@`)) return true;
+    if (!job.steps.some((s) => stepMatches(s, want))) return false;
   }
+  return true;
+}
+
+/** fileparser.IsPackagingWorkflow: the first job (in file order) matching a publishing pattern. */
+export function packagingJob(wf: Workflow): { job: Job; log: string } | undefined {
+  for (const job of wf.jobs) for (const m of MATCHERS) if (jobMatches(job, m)) return { job, log: m.log };
   return undefined;
 }
 

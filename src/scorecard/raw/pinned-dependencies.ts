@@ -160,7 +160,13 @@ export async function collectPinnedDependencies(source: RepoSource): Promise<Pin
     for (const job of wf.jobs) {
       const tainted = new Set<string>();
       for (const step of job.steps) {
-        if (!step.run || !isSupportedShell(shellForStep(step, job, wf))) continue;
+        if (!step.run) continue;
+        const shell = shellForStep(step, job, wf);
+        if (shell === undefined) {
+          errors.push({ file: wf.path, line: step.line, message: `unable to determine OS for job: ${job.name ?? job.id}` });
+          continue;
+        }
+        if (!isSupportedShell(shell)) continue;
         const script = step.run.value.replace(/\{\{[^{}]*\}\}/g, 'GITHUB_REDACTED_VAR');
         deps.push(...scanShell(script, { file: wf.path, firstLine: step.run.contentLine }, tainted).map(fromShell));
       }

@@ -27,6 +27,8 @@ export interface Step {
   run?: StrNode & { /** line of the script's first line */ contentLine: number };
   with: Map<string, StrNode>;
   shell?: string;
+  /** The step's `if:` condition. */
+  if?: string;
 }
 
 export interface Job {
@@ -35,6 +37,9 @@ export interface Job {
   name?: string;
   permissions?: Permissions;
   runsOn: string[];
+  /** `strategy.matrix.os` values and `include` entries' `os`, for `runs-on: ${{ matrix.os }}`. */
+  matrixOs: string[];
+  /** The job's `defaults.run.shell`. */
   shell?: string;
   steps: Step[];
   /** A reusable workflow call. */
@@ -147,6 +152,7 @@ export function parseWorkflow(path: string, text: string): Workflow {
         const name = str(get(s, 'name'));
         const uses = sn(get(s, 'uses'));
         const shell = str(get(s, 'shell'));
+        const cond = str(get(s, 'if'));
         steps.push({
           line: line(s),
           ...(name !== undefined && { name }),
@@ -154,9 +160,16 @@ export function parseWorkflow(path: string, text: string): Workflow {
           ...(run && { run: { ...run, contentLine: block ? run.line + 1 : run.line } }),
           with: withMap,
           ...(shell !== undefined && { shell }),
+          ...(cond !== undefined && { if: cond }),
         });
       }
     }
+    const matrix = get(get(j, 'strategy'), 'matrix');
+    const matrixOs: string[] = [];
+    const osRow = get(matrix, 'os');
+    if (isSeq(osRow)) for (const i of osRow.items) if (str(i)) matrixOs.push(str(i)!);
+    const include = get(matrix, 'include');
+    if (isSeq(include)) for (const c of include.items) if (str(get(c, 'os'))) matrixOs.push(str(get(c, 'os'))!);
     const name = str(get(j, 'name'));
     const permissions = perms(get(j, 'permissions'), keyNodeOf(j, 'permissions'));
     const uses = sn(get(j, 'uses'));
@@ -167,6 +180,7 @@ export function parseWorkflow(path: string, text: string): Workflow {
       ...(name !== undefined && { name }),
       ...(permissions && { permissions }),
       runsOn,
+      matrixOs,
       ...(shell !== undefined && { shell }),
       steps,
       ...(uses && { uses }),
@@ -206,11 +220,18 @@ export function readWorkflows(source: RepoSource): Promise<WorkflowSet> {
   return p;
 }
 
-/** fileparser.GetShellForStep: step > job defaults > workflow defaults > runner default. */
-export function shellForStep(step: Step, job: Job, wf: Workflow): string {
+/**
+ * fileparser.GetShellForStep: the step's `shell`, else the job's `defaults.run.shell` (scorecard
+ * ignores workflow-level defaults), else pwsh when the step's `if` tests for Windows or the job
+ * only runs on Windows, else bash. Undefined when the job's OS cannot be determined (a
+ * `matrix.os` runner without values), which scorecard records as a processing error.
+ */
+export function shellForStep(step: Step, job: Job, _wf?: Workflow): string | undefined {
   if (step.shell) return step.shell;
   if (job.shell) return job.shell;
-  if (wf.shell) return wf.shell;
-  const windows = job.runsOn.some((r) => r.toLowerCase().includes('windows'));
-  return windows ? 'pwsh' : 'bash';
+  if (step.if && [/runner\.os\s*==\s*['"]windows['"]/i, /\$\{\{\s*startsWith\(runner\.os,\s*['"]windows['"]\)/i, /matrix\.os\s*==\s*['"]windows-/i].some((r) => r.test(step.if!))) return 'pwsh';
+  const fromMatrix = job.runsOn.length === 1 && job.runsOn[0]!.includes('matrix.os');
+  const oses = fromMatrix ? job.matrixOs.map((o) => o.replace(/^['"]|['"]$/g, '')) : job.runsOn;
+  if (oses.length === 0) return fromMatrix ? undefined : 'bash';
+  return oses.every((o) => o.toLowerCase().startsWith('windows')) ? 'pwsh' : 'bash';
 }
