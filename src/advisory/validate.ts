@@ -41,7 +41,7 @@ export interface Problem {
   hint?: string;
 }
 
-export type DocumentKind = 'nswg-npm' | 'nswg-core' | 'nswg-deps' | 'nswg-index' | 'osv' | 'snapshot' | 'unknown';
+export type DocumentKind = 'nswg-npm' | 'nswg-core' | 'nswg-deps' | 'nswg-index' | 'osv' | 'openvex' | 'snapshot' | 'unknown';
 
 export interface FileResult {
   file: string;
@@ -81,6 +81,7 @@ export const RULE_HINTS: Record<string, string> = {
   'nswg/index': 'regenerate it with `nodesec db index`',
   'nswg/id-mismatch': 'the file name is the WG identifier (NSWG-ECO-<file>)',
   'osv/schema': 'see https://ossf.github.io/osv-schema/ for the field',
+  'openvex/schema': 'see https://github.com/openvex/spec/blob/main/OPENVEX-SPEC.md',
   'osv/timestamp': 'RFC 3339 in UTC, e.g. 2024-03-01T00:00:00Z',
   'osv/semver': 'SEMVER ranges need SemVer 2.0 versions without a "v" prefix',
   'cvss/vector': 'a complete vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
@@ -349,6 +350,59 @@ function osvSchema(): ValidateFunction {
   return osvValidator;
 }
 
+let openVexValidator: ValidateFunction | undefined;
+
+/** The OpenVEX 0.2.0 schema validator (compiled once, on first use). IRIs are checked for a scheme. */
+function openVexSchema(): ValidateFunction {
+  if (!openVexValidator) {
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const addFormats = (require('ajv-formats') as { default: (a: unknown) => void }).default;
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    ajv.addFormat('iri', /^[a-z][a-z0-9+.-]*:\S+$/i);
+    openVexValidator = ajv.compile(require('./schemas/openvex-schema.json') as object);
+  }
+  return openVexValidator;
+}
+
+/**
+ * An OpenVEX document: the OpenVEX 0.2.0 schema (unique statements, required fields, an
+ * action statement for `affected`, a justification or impact statement for `not_affected`),
+ * plus the checks of the WG's own generator: `fixed` needs version-specific products, each
+ * statement should describe its vulnerability.
+ */
+export function validateOpenVex(value: unknown, file: string): Problem[] {
+  const validate = openVexSchema();
+  const problems = validate(value) ? [] : schemaProblems(validate.errors, file, '', 'openvex/schema');
+  for (const p of problems) {
+    const dup = /must NOT have duplicate items \(items ## (\d+) and (\d+) are identical\)/.exec(p.message);
+    if (dup) {
+      p.rule = 'openvex/duplicate';
+      p.message = `statements ${dup[2]} and ${dup[1]} are identical`;
+      p.hint = 'remove the repeated statement (OpenVEX requires unique items)';
+    }
+  }
+  const statements = (value as { statements?: unknown })?.statements;
+  if (Array.isArray(statements)) {
+    statements.forEach((st, i) => {
+      if (!st || typeof st !== 'object') return;
+      const s = st as { status?: unknown; products?: unknown; vulnerability?: { name?: unknown; description?: unknown } };
+      if (s.status === 'fixed' && Array.isArray(s.products)) {
+        s.products.forEach((p, j) => {
+          const id = (p as { '@id'?: unknown })?.['@id'];
+          if (typeof id === 'string' && !/@[^/]+$/.test(id)) {
+            problems.push({ level: 'error', rule: 'openvex/fixed-unversioned', file, pointer: `/statements/${i}/products/${j}/@id`, message: `a fixed statement names ${id} without a version`, hint: 'name the fixed release, e.g. pkg:github/nodejs/node@v20.20.2' });
+          }
+        });
+      }
+      if (s.vulnerability && typeof s.vulnerability === 'object' && !s.vulnerability.description) {
+        problems.push({ level: 'warning', rule: 'openvex/description', file, pointer: `/statements/${i}/vulnerability`, message: `no description for ${String(s.vulnerability.name)}`, hint: 'describe the vulnerability (the WG generator requires it)' });
+      }
+    });
+  }
+  return problems;
+}
+
 /** ajv errors → problems: one per failing place, branch noise of `oneOf`/`if` removed. */
 export function schemaProblems(errors: readonly ErrorObject[] | null | undefined, file: string, base: string, rule: string): Problem[] {
   const out: Problem[] = [];
@@ -457,6 +511,11 @@ function checkDocument(value: unknown, file: string): FileResult {
       problems.push(...validateNswg(dirKind, rec, file, `/${escapePointer(id)}`, id));
     }
     return { file, kind: 'nswg-index', records, problems };
+  }
+  const context = (value as { '@context'?: unknown } | null)?.['@context'];
+  if (typeof context === 'string' && /openvex/i.test(context)) {
+    const statements = (value as { statements?: unknown }).statements;
+    return { file, kind: 'openvex', records: Array.isArray(statements) ? statements.length : 0, problems: validateOpenVex(value, file) };
   }
   const guessed = guessNswgKind(value);
   const looksOsv = guessed === 'osv' || (!!value && typeof value === 'object' && 'schema_version' in value);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateOsv } from '../../src/advisory/validate.ts';
 import { runCli } from '../helpers/cli.ts';
-import { NSWG_VULN, OWN, SCHEMAS } from '../helpers/paths.ts';
+import { NSWG, NSWG_VULN, OWN, REPO, SCHEMAS } from '../helpers/paths.ts';
 
 interface Report {
   files: { file: string; kind: string; problems: { level: string; rule: string; file: string; pointer?: string; line?: number; column?: number; message: string }[] }[];
@@ -186,6 +186,26 @@ test('a snapshot is checked for integrity and for records that export to valid O
     const bad = await runCli(['db', 'validate', join(dir, 'cut.snapshot')]);
     assert.equal(bad.exit, 1);
     assert.match(bad.stdout, /cut\.snapshot: error: snapshot failed its integrity check .*\[snapshot\/integrity\]/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("OpenVEX documents: the WG's own node.openvex.json is invalid (repeated statement, a range where a purl version goes); our export is valid", async () => {
+  assert.deepEqual(JSON.parse(await readFile(join(REPO, 'src', 'advisory', 'schemas', 'openvex-schema.json'), 'utf8')), JSON.parse(await readFile(join(SCHEMAS, 'openvex-schema.json'), 'utf8')));
+  const r = await runCli(['db', 'validate', '--format', 'json', join(NSWG, 'vex', 'node.openvex.json')]);
+  assert.equal(r.exit, 1);
+  const rep = JSON.parse(r.stdout) as Report;
+  assert.equal(rep.files[0]!.kind, 'openvex');
+  const errors = rep.files[0]!.problems;
+  assert.ok(errors.some((p) => p.rule === 'openvex/duplicate' && p.pointer === '/statements' && /144 and 143/.test(p.message)));
+  assert.ok(errors.some((p) => p.rule === 'openvex/schema' && p.pointer === '/statements/46/products/0/@id'));
+  const dir = await mkdtemp(join(tmpdir(), 'nodesec-vex-'));
+  try {
+    assert.equal((await runCli(['db', 'export', '--from', NSWG_VULN, '--format', 'openvex', '--out', join(dir, 'vex.json')])).exit, 0);
+    const ours = await runCli(['db', 'validate', join(dir, 'vex.json')]);
+    assert.equal(ours.exit, 0, ours.stdout);
+    assert.match(ours.stdout, /valid: 1 file, \d+ records: 0 errors, 0 warnings/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

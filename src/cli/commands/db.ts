@@ -46,8 +46,8 @@ const validate: DbSubcommand = (db, ctx) => {
 WG records are checked with the WG's own rules (required fields, no unknown fields, CVE ids,
 YYYY-MM-DD dates, one-line titles of at most 150 characters, semver ranges that parse,
 affectedEnvironments and severity labels). OSV records are checked against the OSV 1.7 JSON
-Schema. Warnings (exit 0) flag what the WG accepts but is suspicious, e.g. a cvss_score that
-disagrees with its vector.
+Schema, OpenVEX documents against the OpenVEX 0.2.0 schema. Warnings (exit 0) flag what the
+WG accepts but is suspicious, e.g. a cvss_score that disagrees with its vector.
 
 Examples:
   $ nodesec db validate vuln/                       the WG database
@@ -251,6 +251,13 @@ message on stderr.`)
         note = `${written} WG records in ${flags.out}${skipped.length ? ` (${skipped.length} not from the WG, skipped: the WG layout has no place for them)` : ''}`;
       } else if (flags.format === 'openvex') {
         const doc = exp.toOpenVex(records, vex, { now: ctx.now(), ...(flags.author && { author: flags.author }) });
+        // checked before it is written, as the WG's generator does
+        const { validateOpenVex } = await import('../../advisory/validate.ts');
+        const problems = validateOpenVex(doc, flags.out).filter((p) => p.level === 'error');
+        if (problems.length) {
+          printWarnings(ctx, problems.map((p) => ({ file: p.file, ...(p.pointer !== undefined && { pointer: p.pointer }), message: p.message })));
+          throw new AppError('ERR_INTERNAL', `the OpenVEX document is invalid (${problems.length} problems); not written`, { file: flags.out });
+        }
         await writeFileAtomic(out, `${JSON.stringify(doc, null, 2)}\n`);
         written = (doc.statements as unknown[]).length;
         note = `${written} OpenVEX statements in ${flags.out}`;
