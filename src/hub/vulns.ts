@@ -7,6 +7,7 @@
  * a process that writes invalidates its own cache at once.
  */
 import type { OsvRecord } from '../core/osv.ts';
+import { compileAffected } from '../audit/match.ts';
 import { affects } from './match.ts';
 
 export interface VulnReader {
@@ -77,6 +78,8 @@ export class VulnCache implements VulnReader {
       if (generation !== this.#generation) return false;
       for (const a of r.affected ?? []) {
         if (!a.package) continue;
+        // compile the version test now, not on the first query that needs it
+        compileAffected(a);
         const k = packageKey(a.package.ecosystem, a.package.name);
         let list = byKey.get(k);
         if (!list) byKey.set(k, (list = []));
