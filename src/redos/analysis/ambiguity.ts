@@ -113,21 +113,40 @@ export class Analyzer {
     this.comps = s.comps;
     let maxId = 0;
     for (const id of a.labelId) maxId = Math.max(maxId, id);
+    for (const ids of a.edgeLabelId) for (const id of ids) maxId = Math.max(maxId, id);
     this.nLabels = maxId + 1;
   }
 
-  /** Intersection of two states' labels (cached by label id). */
-  inter(p: number, q: number): CharSet {
-    const a = this.a.labelId[p]!;
-    const b = this.a.labelId[q]!;
+  /** Intersection of the labels of transitions u->succ[u][i] and v->succ[v][j] (cached by label id). */
+  interE(u: number, i: number, v: number, j: number): CharSet {
+    const a = this.a.edgeLabelId[u]![i]!;
+    const b = this.a.edgeLabelId[v]![j]!;
     const k = a < b ? a * this.nLabels + b : b * this.nLabels + a;
-    let v = this.interCache.get(k);
-    if (v === undefined) {
+    let r = this.interCache.get(k);
+    if (r === undefined) {
       this.budget.spend();
-      v = cs.intersect(this.a.label[p]!, this.a.label[q]!);
-      this.interCache.set(k, v);
+      r = cs.intersect(this.a.edgeLabel[u]![i]!, this.a.edgeLabel[v]![j]!);
+      this.interCache.set(k, r);
     }
-    return v;
+    return r;
+  }
+
+  /** Label of the transition u -> v (empty when there is none). */
+  edge(u: number, v: number): CharSet {
+    const succ = this.a.succ[u]!;
+    for (let i = 0; i < succ.length; i++) if (succ[i] === v) return this.a.edgeLabel[u]![i]!;
+    return cs.EMPTY;
+  }
+
+  /** Labels read along a path of states starting after `from`. */
+  labelsAlong(from: number, states: readonly number[]): CharSet[] {
+    const out: CharSet[] = [];
+    let prev = from;
+    for (const v of states) {
+      out.push(this.edge(prev, v));
+      prev = v;
+    }
+    return out;
   }
 
   /** A component is a loop when it has an internal transition. */
@@ -174,7 +193,7 @@ export class Analyzer {
   prefixTo(state: number, from = INITIAL): CharSet[] | undefined {
     if (state === from) return [];
     const p = this.path(from, state, () => true);
-    return p?.map((v) => this.a.label[v]!);
+    return p && this.labelsAlong(from, p);
   }
 
   /** EDA witnesses, at most one per component. */
@@ -193,7 +212,7 @@ export class Analyzer {
           if (a.mult[p]![i]! < 2 || !inC(q)) continue;
           const back = q === p ? [] : this.path(q, p, inC);
           if (!back) continue;
-          found = { kind: 'exponential', degree: 0, state: p, pump: [q, ...back].map((v) => a.label[v]!), why: 'multi-transition' };
+          found = { kind: 'exponential', degree: 0, state: p, pump: this.labelsAlong(p, [q, ...back]), why: 'multi-transition' };
         }
         if (found) break;
       }
@@ -217,12 +236,16 @@ export class Analyzer {
       const x = members[Math.floor(id / k)]!;
       const y = members[id % k]!;
       const out: number[] = [];
-      for (const x2 of a.succ[x]!) {
+      const sx = a.succ[x]!;
+      const sy = a.succ[y]!;
+      for (let i = 0; i < sx.length; i++) {
+        const x2 = sx[i]!;
         if (!inC(x2)) continue;
-        for (const y2 of a.succ[y]!) {
+        for (let j = 0; j < sy.length; j++) {
+          const y2 = sy[j]!;
           this.budget.spend();
           if (!inC(y2)) continue;
-          if (x2 !== y2 && this.inter(x2, y2).length === 0) continue;
+          if (this.interE(x, i, y, j).length === 0) continue;
           out.push(local.get(x2)! * k + local.get(y2)!);
         }
       }
@@ -293,10 +316,16 @@ export class Analyzer {
       const there = bfs(d, j);
       const back = bfs(j, d);
       if (!there || !back) continue;
-      const pump = [...there, ...back].map((v) => {
-        const id = nodes[v]!;
-        return this.inter(members[Math.floor(id / k)]!, members[id % k]!);
-      });
+      const walk = [d, ...there, ...back];
+      const pump: CharSet[] = [];
+      for (let t = 1; t < walk.length; t++) {
+        const from = nodes[walk[t - 1]!]!;
+        const to = nodes[walk[t]!]!;
+        pump.push(cs.intersect(
+          this.edge(members[Math.floor(from / k)]!, members[Math.floor(to / k)]!),
+          this.edge(members[from % k]!, members[to % k]!),
+        ));
+      }
       const state = members[Math.floor(nodes[d]! / k)]!;
       return { kind: 'exponential', degree: 0, state, pump, why: 'product-cycle' };
     }
@@ -315,11 +344,11 @@ export class Analyzer {
     const mb = this.comps[B]!;
     // prefilter: some character must be readable inside both loops
     let shared = false;
-    outer: for (const p of ma) for (const p2 of a.succ[p]!) {
-      if (!inA(p2)) continue;
-      for (const q of mb) for (const q2 of a.succ[q]!) {
+    outer: for (const p of ma) for (let i = 0; i < a.succ[p]!.length; i++) {
+      if (!inA(a.succ[p]![i]!)) continue;
+      for (const q of mb) for (let j = 0; j < a.succ[q]!.length; j++) {
         this.budget.spend();
-        if (inB(q2) && this.inter(p2, q2).length) {
+        if (inB(a.succ[q]![j]!) && this.interE(p, i, q, j).length) {
           shared = true;
           break outer;
         }
@@ -341,18 +370,24 @@ export class Analyzer {
         for (let qi = 0; qi < queue.length && !hit; qi++) {
           const [x, y, z] = queue[qi]!;
           const from = key(x, y, z);
-          for (const x2 of a.succ[x]!) {
+          const sx = a.succ[x]!;
+          const sy = a.succ[y]!;
+          const sz = a.succ[z]!;
+          for (let i = 0; i < sx.length; i++) {
+            const x2 = sx[i]!;
             if (!inA(x2)) continue;
-            for (const z2 of a.succ[z]!) {
+            for (let l = 0; l < sz.length; l++) {
+              const z2 = sz[l]!;
               if (!inB(z2)) continue;
-              const xz = this.inter(x2, z2);
+              const xz = this.interE(x, i, z, l);
               if (!xz.length) continue;
-              for (const y2 of a.succ[y]!) {
+              for (let j = 0; j < sy.length; j++) {
+                const y2 = sy[j]!;
                 this.budget.spend();
                 if (!canReachB[y2]) continue;
                 const id = key(x2, y2, z2);
                 if (seen.has(id) && id !== goal) continue;
-                const c = cs.intersect(xz, a.label[y2]!);
+                const c = cs.intersect(xz, a.edgeLabel[y]![j]!);
                 if (!c.length) continue;
                 seen.add(id);
                 prev.set(id, from);

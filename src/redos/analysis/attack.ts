@@ -72,7 +72,7 @@ export function failingSuffixes(
       for (let k = 0; k < succ.length; k++) {
         const t = succ[k]!;
         if (isSearchState(a, t)) continue; // later starts are injected explicitly
-        if (!seen.has(t) && cs.has(a.label[t]!, c)) {
+        if (!seen.has(t) && cs.has(a.edgeLabel[s]![k]!, c)) {
           seen.add(t);
           out.push(t);
         }
@@ -130,7 +130,8 @@ function statesAfter(a: Automaton, str: readonly number[], from: number, budget:
     const seen = new Set<number>();
     for (const s of list) {
       budget.spend(a.succ[s]!.length + 1);
-      for (const t of a.succ[s]!) if (cs.has(a.label[t]!, c)) seen.add(t);
+      const succ = a.succ[s]!;
+      for (let k = 0; k < succ.length; k++) if (cs.has(a.edgeLabel[s]![k]!, c)) seen.add(succ[k]!);
     }
     list = [...seen];
   }

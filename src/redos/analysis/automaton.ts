@@ -33,6 +33,13 @@ export interface Automaton {
   label: CharSet[];
   /** Distinct-label id of each state, for caching intersections. */
   labelId: Int32Array;
+  /**
+   * Label of each transition in `succ`: the target's label, narrowed when the transition passed
+   * guards that constrain the next character (`\b`, `(?=x)`, multiline `$`).
+   */
+  edgeLabel: CharSet[][];
+  /** Distinct-label id of each transition's label (shared id space with `labelId`). */
+  edgeLabelId: Int32Array[];
   succ: Int32Array[];
   /** Multiplicity (1 or 2) of each transition in `succ`. */
   mult: Uint8Array[];
@@ -330,6 +337,7 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
 
   // --- eliminate zero-width positions
   const succ: Map<number, number>[] = Array.from({ length: n }, () => new Map());
+  const succLabel: Map<number, CharSet>[] = Array.from({ length: n }, () => new Map());
   const acceptNext: CharSet[] = Array.from({ length: n }, () => cs.EMPTY);
   const acceptEnd: boolean[] = Array.from({ length: n }, () => false);
   const FULL: Constraint = { set: [0, max], eof: true };
@@ -394,6 +402,7 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
     const fm = src === INITIAL || isSearch(src) ? root.nullable : finalMult(src);
     if (fm > 0) addAccept(src, FULL);
     const out = succ[src]!;
+    const outLabel = succLabel[src]!;
     // DFS through zero-width positions
     const stack: { node: number; mult: number; c: Constraint; used: number[]; depth: number }[] = [];
     for (const e of rawOut[src]!) stack.push({ node: -2 - e, mult: eMult[e]!, c: FULL, used: eLoop[e]! >= 0 ? [eLoop[e]!] : [], depth: 0 });
@@ -404,6 +413,9 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
       if (isReal(t)) {
         if (!cs.intersects(labels[t]!, cur.c.set)) continue;
         out.set(t, Math.min(MAXM, (out.get(t) ?? 0) + cur.mult));
+        const narrowed = cur.c.set === FULL.set ? labels[t]! : cs.intersect(labels[t]!, cur.c.set);
+        const prev = outLabel.get(t);
+        outLabel.set(t, prev ? cs.union(prev, narrowed) : narrowed);
         continue;
       }
       if (cur.depth > 64) continue;
@@ -426,7 +438,11 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   }
   for (const to of searchIds) {
     succ[INITIAL]!.set(to, 1);
-    for (const from of searchIds) succ[from]!.set(to, 1);
+    succLabel[INITIAL]!.set(to, labels[to]!);
+    for (const from of searchIds) {
+      succ[from]!.set(to, 1);
+      succLabel[from]!.set(to, labels[to]!);
+    }
   }
 
   // --- keep states reachable from I, renumber
@@ -453,7 +469,15 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
   const m = order.length;
   const label: CharSet[] = [];
   const labelIds = new Map<string, number>();
+  const idOf = (l: CharSet): number => {
+    const k = cs.key(l);
+    let id = labelIds.get(k);
+    if (id === undefined) labelIds.set(k, (id = labelIds.size));
+    return id;
+  };
   const labelId = new Int32Array(m);
+  const edgeLabel: CharSet[][] = [];
+  const edgeLabelId: Int32Array[] = [];
   const outSucc: Int32Array[] = [];
   const outMult: Uint8Array[] = [];
   const aNext: CharSet[] = [];
@@ -470,10 +494,13 @@ export function buildAutomaton(ir: IR, opts: BuildOptions): Automaton {
     const entries = [...succ[old]!.entries()];
     outSucc.push(Int32Array.from(entries.map(([t]) => reach[t]!)));
     outMult.push(Uint8Array.from(entries.map(([, mm]) => mm)));
+    const el = entries.map(([t]) => succLabel[old]!.get(t) ?? labels[t]!);
+    edgeLabel.push(el);
+    edgeLabelId.push(Int32Array.from(el.map(idOf)));
     aNext.push(acceptNext[old]!);
     aEnd.push(acceptEnd[old]!);
     loopSrc.push(spanOf[old]);
     outerLoopSrc.push(outerSpanOf[old]);
   }
-  return { n: m, label, labelId, succ: outSucc, mult: outMult, acceptNext: aNext, acceptEnd: aEnd, search: k > 0, searchStates: searchIds, max, loopSrc, outerLoopSrc, steps };
+  return { n: m, label, labelId, edgeLabel, edgeLabelId, succ: outSucc, mult: outMult, acceptNext: aNext, acceptEnd: aEnd, search: k > 0, searchStates: searchIds, max, loopSrc, outerLoopSrc, steps };
 }
