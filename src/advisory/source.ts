@@ -146,6 +146,9 @@ export async function loadAdvisories(spec: string, opts: OpenSourceOptions): Pro
     if (await nswgVulnDir(path)) return readNswgDir(path, spec);
     return readOsvDir(path, spec);
   }
+  if (s.size > MAX_ARCHIVE_BYTES) {
+    throw new AppError('ERR_INPUT_TOO_LARGE', `${spec} is ${s.size} bytes, over the ${MAX_ARCHIVE_BYTES}-byte limit`, { file: spec });
+  }
   const bytes = await readFile(path).catch((cause) => {
     throw new AppError('ERR_INPUT_NOT_FOUND', `cannot read ${spec}: ${(cause as Error).message}`, { file: spec, cause });
   });
