@@ -209,6 +209,12 @@ describe('License (checks/evaluation/license.go)', () => {
   test('an unrecognised license text: 9', async () => assert.equal((await score({ 'LICENSE.txt': 'All rights reserved. Ask us.' }, 'License')).score, 9));
   test('no license: 0', async () => assert.equal((await score({ 'README.md': 'x' }, 'License')).score, 0));
   test('a license only in a subdirectory does not count: 0', async () => assert.equal((await score({ 'lib/LICENSE': mit }, 'License')).score, 0));
+  test('file names as raw/license.go checkLicense reads them', async () => {
+    assert.equal((await score({ 'LICENSE-MIT': mit }, 'License')).score, 10);
+    assert.equal((await score({ 'LICENSES/Apache-2.0.txt': 'Apache License, Version 2.0' }, 'License')).score, 10);
+    assert.equal((await score({ LICENSEE: mit }, 'License')).score, 0);
+    assert.equal((await score({ 'GPL-2.0-LICENSE': mit }, 'License')).score, 0);
+  });
 });
 
 describe('Binary-Artifacts (checks/evaluation/binary_artifacts.go)', () => {

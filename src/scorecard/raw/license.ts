@@ -11,18 +11,19 @@ export interface LicenseRaw {
   files: { location: Where; spdxId?: string; attribution: 'repo' | 'heuristics' }[];
 }
 
-const NAME = /^(un)?licen[cs]e|^copying|^copyright|^mit-license|^licen[cs]e-/i;
-const EXTS = ['', '.textile', '.txt', '.md', '.rst', '.html', '.adoc', '.markdown', '.mkd', '.mkdn', '.rdoc', '.asciidoc', '.org'];
+// raw/license.go reLicenseFile: matched against the whole relative path, anchored at its start,
+// so only top-level files (or a LICENSES/ or COPYRIGHT/ folder) qualify.
+const RE_LICENSE_FILE = /(^patent(s)|^copy(ing|right)|^(un|^(afl|apache|apsl|artistic|(0)?bsd|cc([0-])|efl|epl|eupl|([al])?gpl|mit|mpl)([-_])?)?licen[sc]e(s)?)/gi;
 
+/** raw/license.go checkLicense: a match that is the whole name or is followed by `.`, `/`, `_` or `-`. */
 export function isLicenseFile(path: string): boolean {
-  const parts = path.split('/');
-  if (parts.length === 2 && parts[0]!.toLowerCase() === 'licenses') return true;
-  if (parts.length !== 1) return false;
-  const f = parts[0]!;
-  if (!NAME.test(f)) return false;
-  const dot = f.lastIndexOf('.');
-  const ext = dot <= 0 ? '' : f.slice(dot).toLowerCase();
-  return EXTS.includes(ext) || /^licen[cs]e-[a-z0-9.-]+$/i.test(f) || !/\.(js|ts|json|go|py|rb|sh)$/i.test(f);
+  let proper = false;
+  for (const m of path.matchAll(RE_LICENSE_FILE)) {
+    proper = true;
+    const end = m.index + m[0].length;
+    if (m[0].length !== path.length && path.length > end && !'./_-'.includes(path[end]!)) proper = false;
+  }
+  return proper;
 }
 
 /** FSF or OSI approved SPDX ids that we can recognise. */
