@@ -108,6 +108,7 @@ export function analyzeStatic(pattern: string, flags: string, opts: StaticOption
       // deep recursion on a pathological nesting depth
       return { status: 'unknown', why: 'budget', detail: `pattern too deeply nested (${err.message})`, notes: [...notes] };
     }
-    throw err;
+    // never let one regex crash a scan: an analysis bug is an unknown with the reason
+    return { status: 'unknown', why: 'unsupported-syntax', detail: `analysis error: ${err instanceof Error ? err.message : String(err)}`, notes: [...notes] };
   }
 }

@@ -75,6 +75,7 @@ describe('semantics that make a regex safe', () => {
     { name: 'tempered dot cannot cross the opening brace', pattern: '\\{(?:(?!\\{).)*\\}' },
     { name: '(?!$) needs a character after the run', pattern: '(^|[^\\\\])(?:\\\\\\*)+(?!$)', flags: 'g' },
     { name: 'a match needs 4 pumps: exact pump validation sees it', pattern: '(\\d+)(\\d{3})' },
+    { name: '\\b between the words of a loop: no exponential split', pattern: '^(?:\\w+\\b\\s?)*$' },
     { name: 'empty pattern', pattern: '' },
     { name: 'only assertions', pattern: '^$' },
   ];
