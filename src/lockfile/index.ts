@@ -9,7 +9,7 @@
  * ```
  */
 import { globSync, readFileSync } from 'node:fs';
-import { opendir, stat, readFile } from 'node:fs/promises';
+import { open, opendir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import picomatch from 'picomatch';
 import { AppError, isAppError } from '../core/errors.ts';
@@ -67,11 +67,17 @@ export async function readLockfile(path: string, opts: ReadOptions = {}): Promis
       details: { size: st.size, limit: maxBytes },
     });
   }
-  const buf = await readFile(path);
-  if (basename(path).endsWith('.lockb') || buf.subarray(0, 256).includes(0)) {
+  const buf = await readBounded(path, st.size, maxBytes);
+  if (basename(path).endsWith('.lockb')) {
     throw new AppError('ERR_LOCKFILE_UNSUPPORTED', `${path}: binary lockfile (bun.lockb) is not supported`, {
       file: path,
       hint: 'run `bun install --save-text-lockfile` (bun 1.1.39+) to write the text bun.lock, which nodesec reads',
+    });
+  }
+  if (buf.subarray(0, 4096).includes(0)) {
+    throw new AppError('ERR_LOCKFILE_UNSUPPORTED', `${path}: a binary file, not a lockfile`, {
+      file: path,
+      hint: `nodesec reads the text lockfiles ${LOCKFILE_NAMES.filter((n) => n !== 'bun.lockb').join(', ')}`,
     });
   }
   let text = buf.toString('utf8');
@@ -121,6 +127,34 @@ function checkManifests(graph: LockGraph, project: ProjectFiles, path: string, m
         hint: 'run your package manager\'s install to update the lockfile, or audit it as it is with --allow-mismatch (those dependencies stay unaudited)',
         details: { lockfile: path, missing },
       });
+  }
+}
+
+/**
+ * The file's bytes, never more than `maxBytes` even if it grew since it was measured (the
+ * cap is what bounds memory).
+ */
+async function readBounded(path: string, size: number, maxBytes: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n === buf.length) break;
+    }
+    if (n > maxBytes) {
+      throw new AppError('ERR_INPUT_TOO_LARGE', `${path} is over the ${mb(maxBytes)} limit for lockfiles`, {
+        file: path,
+        hint: 'raise the limit (--max-lockfile-size) if this lockfile is genuine',
+        details: { limit: maxBytes },
+      });
+    }
+    return buf.subarray(0, n);
+  } finally {
+    await fh.close();
   }
 }
 

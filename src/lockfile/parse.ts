@@ -65,6 +65,6 @@ export function parseLockYaml(text: string, path: string): unknown {
     const mark = (err as { mark?: { line?: number; column?: number } }).mark;
     const reason = (err as { reason?: string }).reason ?? (err instanceof Error ? err.message : String(err));
     throw parseError(path, `malformed YAML: ${reason}`,
-      mark?.line !== undefined ? { line: mark.line + 1, column: (mark.column ?? 0) + 1 } : undefined, undefined, err);
+      mark?.line !== undefined ? { line: mark.line + 1, column: (mark.column ?? 0) + 1 } : { line: 1, column: 1 }, undefined, err);
   }
 }
