@@ -108,6 +108,15 @@ describe('pnpm 5 and 6', () => {
 });
 
 describe('bun', () => {
+  it('reads workspaces as importers; a workspace\'s nested installs sit under its package name', async () => {
+    const g = await readLockfile(fx('workspaces.bun.lock'));
+    assert.deepEqual(g.importers.map((i) => `${i.path}:${i.name}`), ['.:mono', 'packages/app:@mono/app', 'packages/lib:@mono/lib']);
+    assert.deepEqual(describeGraph(g), ['debug@3.2.7', 'debug@4.3.4', 'fsevents@2.3.3 optional', 'ms@2.1.2', 'typescript@5.4.5 dev']);
+    assert.deepEqual(importerEdges(g, 1), ['optional:fsevents->fsevents@2.3.3', 'prod:debug->debug@4.3.4']);
+    assert.deepEqual(importerEdges(g, 2), ['prod:debug->debug@3.2.7']);
+    assert.deepEqual(g.warnings, []);
+  });
+
   it('reads trailing commas, nested installs, aliases and git sources', async () => {
     const g = await readLockfile(fx('aliased.bun.lock'));
     assert.equal(g.reader, 'bun/bun-lock@1');
