@@ -173,7 +173,7 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
   // A linear match costs nanoseconds per character; microseconds per character with a clearly
   // growing cost is super-linear even when noise flattens the fitted degree.
   const perChar = last.ms / last.length;
-  const superLinear = type === 'exponential' ? base >= 1.15 : degree >= 1.5 || tail >= 1.5 || (Math.max(degree, tail) >= 1.25 && perChar >= 0.005);
+  const superLinear = type === 'exponential' ? base >= 1.15 : degree >= 1.5 || tail >= 1.5 || (Math.max(degree, tail) >= 1.1 && perChar >= 0.005);
   if (type === 'polynomial' && degree < 1.5 && tail >= 1.5) {
     fitted.value = round(tail, 2);
     const x1 = Math.log(last.length);
