@@ -33,6 +33,20 @@ test('serve: bad flags are usage errors (exit 2) with a clear message', async ()
   assert.equal(up.exit, 2);
 });
 
+test('serve: a port in use is a usage error, and the store is closed again', { timeout: 60_000 }, async () => {
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  const dir = mkdtempSync(join(tmpdir(), 'nodesec-serve-busy-'));
+  try {
+    const r = await runCli(['serve', '--port', String((busy.address() as { port: number }).port), '--data-dir', join(dir, 'db'), '--log-level', 'silent']);
+    assert.equal(r.exit, 2, r.stderr);
+    assert.match(r.stderr, /ERR_USAGE.*port is in use/);
+  } finally {
+    await new Promise((r) => busy.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('serve: embedded store, --import, answers on loopback, SIGTERM stops it cleanly (exit 0)', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nodesec-serve-'));
   try {

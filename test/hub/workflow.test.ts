@@ -215,6 +215,8 @@ describe('hub on an embedded store', () => {
       ['POST', '/api/v1/submissions/1/reviews'], ['POST', '/api/v1/submissions/1/publish'], ['POST', '/api/v1/submissions/1/reject'],
       ['POST', '/api/v1/submissions/999999/reviews'], ['POST', '/api/v1/vulns/NSWG-NOPE-1/withdraw'], ['POST', '/api/v1/import'],
       ['GET', '/api/v1/audit?before=99999999999999999'], ['GET', '/api/v1/submissions?before=9999999999&limit=999'],
+      ['GET', '/v1/changes?since=999999999999999999&limit=10000'], ['GET', '/v1/changes?since=-1'], ['GET', '/v1/changes?limit=0'],
+      ['GET', '/v1/export/%00/all.zip'], ['GET', '/v1/export/..%2F..%2Fetc/all.zip'], ['GET', '/v1/export/npm/all.zip?x=1'],
     ];
     for (const who of ['alice', 'tess', 'ada']) {
       for (const [method, url] of routes) {

@@ -58,8 +58,9 @@ async function serve(ctx: CliContext, flags: ServeFlags): Promise<void> {
   const upstream = parseUrl('--upstream-registry', flags.upstreamRegistry);
   const rate = Number(flags.rateLimit);
   if (!Number.isInteger(rate) || rate < 0) throw new AppError('ERR_USAGE', `--rate-limit must be a whole number of requests per minute (0 = off), not ${flags.rateLimit}`);
-  const databaseUrl = flags.databaseUrl ?? ctx.env.DATABASE_URL;
-  if (flags.dataDir && databaseUrl) throw new AppError('ERR_USAGE', 'pass --data-dir (embedded PGlite) or --database-url (PostgreSQL), not both');
+  if (flags.dataDir && flags.databaseUrl) throw new AppError('ERR_USAGE', 'pass --data-dir (embedded PGlite) or --database-url (PostgreSQL), not both');
+  // flags before the environment: --data-dir wins over a DATABASE_URL in the environment
+  const databaseUrl = flags.databaseUrl ?? (flags.dataDir ? undefined : ctx.env.DATABASE_URL);
 
   const [{ openStore }, { buildHub }, { importIntoStore, formatSummary }, { pino }] = await Promise.all([
     import('../../store/index.ts'),
@@ -74,14 +75,23 @@ async function serve(ctx: CliContext, flags: ServeFlags): Promise<void> {
   try {
     if (flags.import?.length) {
       const { openAdvisorySource } = await import('../../advisory/index.ts');
-      for (const spec of flags.import) {
-        const source = await openAdvisorySource(spec, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal });
-        const summary = await importIntoStore(store, source, { label: spec, progress: ctx.progress, signal: ctx.signal });
-        ctx.stderr.write(`import ${formatSummary(summary)}\n`);
-        for (const r of summary.rejected.slice(0, 20)) ctx.stderr.write(`  rejected #${r.index}${r.id ? ` ${r.id}` : ''}: ${r.message}\n`);
+      try {
+        for (const spec of flags.import) {
+          const source = await openAdvisorySource(spec, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal });
+          const summary = await importIntoStore(store, source, { label: spec, progress: ctx.progress, signal: ctx.signal });
+          ctx.stderr.write(`import ${formatSummary(summary)}\n`);
+          for (const r of summary.rejected.slice(0, 20)) ctx.stderr.write(`  rejected #${r.index}${r.id ? ` ${r.id}` : ''}: ${r.message}\n`);
+          if (summary.rejected.length > 20) ctx.stderr.write(`  ... and ${summary.rejected.length - 20} more\n`);
+        }
+      } catch (err) {
+        // stopped during an import: each chunk is its own transaction, so what committed is whole
+        if (!ctx.signal.aborted) throw err;
       }
     }
-    if (ctx.signal.aborted) return;
+    if (ctx.signal.aborted) {
+      ctx.stderr.write('nodesec hub: stopped before serving\n');
+      return;
+    }
     const app = await buildHub({
       store,
       loggerInstance: logger,
