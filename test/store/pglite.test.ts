@@ -6,8 +6,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../../src/store/index.ts';
 import { osv, storeContract } from '../contract/store.ts';
+import { wgDatabaseThroughStore } from './wg-data.ts';
 
 storeContract('pglite', (options = {}) => openStore({ kind: 'embedded', ...options }));
+
+test('pglite: the WG database ingests, re-ingests as a no-op, answers lookups, and serves valid OSV', { timeout: 60_000 }, () =>
+  wgDatabaseThroughStore(() => openStore({ kind: 'embedded' })));
 
 test('pglite: data in a directory survives a reopen', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'nodesec-store-'));

@@ -1,19 +1,18 @@
 /**
- * The real WG database (../shared/fixtures/nswg) through the store: every record ingested,
+ * The real WG database (../shared/fixtures/nswg) through a store: every record ingested,
  * idempotent on a second pass, lookups agree with the in-memory source, and every served
  * record (merged ones included) is valid OSV per the standard schema.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { readNswgDir } from '../../src/advisory/readers.ts';
 import { validateOsv } from '../../src/advisory/validate.ts';
-import { openStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/types.ts';
 import { NSWG_VULN } from '../helpers/paths.ts';
 
-test('the WG database ingests, re-ingests as a no-op, answers lookups, and serves valid OSV', { timeout: 60_000 }, async () => {
+export async function wgDatabaseThroughStore(open: () => Promise<Store>): Promise<void> {
   const loaded = await readNswgDir(NSWG_VULN);
   assert.ok(loaded.records.length > 300, `expected the WG records, got ${loaded.records.length}`);
-  const store = await openStore({ kind: 'embedded' });
+  const store = await open();
   try {
     const first = await store.advisories.ingest(loaded.records, { source: 'nswg' });
     assert.deepEqual(first.rejected, []);
@@ -52,4 +51,4 @@ test('the WG database ingests, re-ingests as a no-op, answers lookups, and serve
   } finally {
     await store.close();
   }
-});
+}
