@@ -160,6 +160,42 @@ const SECRET_PATTERNS: [string, RegExp][] = [
   ['Slack token', /\bxox[baprs]-[A-Za-z0-9-]{10,}\b/],
 ];
 
+/** What a person should check, for the criteria the repository cannot answer. */
+const PERSON: Record<string, string> = {
+  interact: 'check that the website or README says how to get the software, send feedback and contribute',
+  discussion: 'GitHub issues and discussions count: confirm they are enabled and searchable',
+  english: 'confirm reports in English are accepted',
+  maintained: 'confirm the project is actively maintained (recent releases, answered issues)',
+  repo_public: 'confirm the repository is public (a github.com URL answers it)',
+  repo_interim: 'confirm work between releases is committed to the public repository, not only releases',
+  release_notes_vulns: 'check that release notes name the CVEs fixed in each release',
+  report_tracker: 'GitHub issues count: confirm they are enabled',
+  report_responses: 'look at the issues of the last 2-12 months: were most bug reports acknowledged?',
+  enhancement_responses: 'look at the feature requests of the last 2-12 months: did most get a response?',
+  report_archive: 'GitHub issues are a public, searchable archive: confirm they are used',
+  vulnerability_report_response: 'check that vulnerability reports of the last 6 months got a first response within 14 days',
+  build: 'if the project needs building, check that a documented command rebuilds it (N/A for plain JavaScript)',
+  test_most: 'look at the coverage report: does the suite cover most branches?',
+  tests_are_added: 'look at recent major changes: did they come with tests?',
+  warnings_fixed: 'check that linter and compiler warnings are fixed, not ignored',
+  know_secure_design: 'a maintainer must state they know secure design principles',
+  know_common_errors: 'a maintainer must state they know the common vulnerabilities of this kind of software',
+  crypto_published: 'N/A if the project uses no cryptography; else list the algorithms',
+  crypto_call: 'N/A if the project uses no cryptography; else confirm it calls node:crypto or a library',
+  crypto_floss: 'N/A if the project uses no cryptography',
+  crypto_keylength: 'N/A if the project uses no cryptography; else check default key sizes',
+  crypto_working: 'N/A if the project uses no cryptography; else check no MD5/RC4/DES by default',
+  crypto_weaknesses: 'N/A if the project uses no cryptography; else check no SHA-1 by default',
+  crypto_pfs: 'N/A if the project does no key agreement',
+  crypto_password_storage: 'N/A if the project stores no passwords; else check for scrypt/argon2/bcrypt',
+  crypto_random: 'N/A if the project generates no keys or nonces; else check crypto.randomBytes / getRandomValues',
+  delivery_mitm: 'npm serves over HTTPS and signs packages: confirm the project is delivered through it',
+  delivery_unsigned: 'confirm no hash is fetched over plain HTTP to verify a download',
+  static_analysis_fixed: 'check that medium and higher static-analysis findings are fixed promptly',
+  dynamic_analysis_enable_assertions: 'check that tests run with assertions enabled',
+  dynamic_analysis_fixed: 'check that medium and higher dynamic-analysis findings are fixed promptly',
+};
+
 /** What the repository shows for each criterion it can speak to. */
 export async function gatherEvidence(source: RepoSource, extra: { vulnerabilities?: number; tags?: string[] } = {}): Promise<Map<string, Answer>> {
   const files = await source.listFiles();
@@ -290,6 +326,28 @@ export async function gatherEvidence(source: RepoSource, extra: { vulnerabilitie
     if (/"resolved":\s*"http:\/\/|resolved "http:\/\/|tarball: http:\/\//.test(lt)) set('delivery_mitm', 'Unmet', `${lockfile} resolves packages over plain http://`, [where(lockfile, lineOf(lt, /http:\/\//))]);
   }
 
+  // Cryptography: with no cryptographic code or dependency at all, the crypto criteria are N/A.
+  const CRYPTO_DEPS = /^(bcrypt(js)?|argon2|scrypt-js|jsonwebtoken|jose|node-forge|tweetnacl|libsodium(-wrappers)?|crypto-js|openpgp|elliptic|@noble\/.*|ssh2|node-jose|jwa|jws)$/;
+  const deps = Object.keys({ ...(pkg.dependencies as object | undefined), ...(pkg.optionalDependencies as object | undefined), ...(pkg.peerDependencies as object | undefined) });
+  const cryptoDep = deps.find((d) => CRYPTO_DEPS.test(d));
+  let cryptoUse: Where | undefined;
+  const CRYPTO_CODE = /(require\(\s*['"](node:)?crypto['"]\s*\)|from\s+['"](node:)?crypto['"]|\bcrypto\.subtle\b|\btls\.(connect|createServer)\b|\bcreate(Hash|Hmac|Cipheriv|Decipheriv|Sign|Verify)\s*\()/;
+  let scanned = 0;
+  for (const f of files) {
+    if (cryptoUse || scanned >= 5000) break;
+    if (!/\.(c|m)?(j|t)sx?$/.test(f) || /(^|\/)(node_modules|test|tests|__tests__|fixtures?|examples?|bench|benchmarks?)\//.test(f)) continue;
+    scanned++;
+    const t = (await source.readFile(f))?.subarray(0, 256 * 1024).toString('utf8') ?? '';
+    if (CRYPTO_CODE.test(t)) cryptoUse = where(f, lineOf(t, CRYPTO_CODE));
+  }
+  const cryptoIds = ['crypto_published', 'crypto_call', 'crypto_floss', 'crypto_keylength', 'crypto_working', 'crypto_weaknesses', 'crypto_pfs', 'crypto_password_storage', 'crypto_random'];
+  if (!cryptoDep && !cryptoUse && files.some((f) => /\.(c|m)?(j|t)sx?$/.test(f))) {
+    for (const id of cryptoIds) set(id, 'N/A', 'no cryptography in the sources (no node:crypto, WebCrypto or TLS calls) and no cryptographic dependency');
+  } else if (cryptoUse || cryptoDep) {
+    const why = cryptoUse ? `cryptography used at ${cryptoUse.file}:${cryptoUse.line}` : `cryptographic dependency ${cryptoDep}`;
+    for (const id of cryptoIds) set(id, '?', `needs a person: ${why}; ${PERSON[id]?.replace(/^N\/A if [^;]*; else /, '') ?? 'review it'}`, cryptoUse ? [cryptoUse] : [where('package.json', lineOf(pkgText ?? '', new RegExp(`"${cryptoDep}"`)))]);
+  }
+
   // Analysis
   const sast = await collectSast(source);
   if (sast.workflows.length) {
@@ -314,7 +372,7 @@ export async function gatherEvidence(source: RepoSource, extra: { vulnerabilitie
 export async function assess(source: RepoSource, extra: { vulnerabilities?: number; tags?: string[] } = {}): Promise<{ file?: BestPracticesFile; items: Assessment[] }> {
   const [file, evidence] = await Promise.all([readBestPractices(source), gatherEvidence(source, extra)]);
   const items = CRITERIA.map((c): Assessment => {
-    const ev = evidence.get(c.id) ?? { id: c.id, status: '?' as BpStatus, justification: 'needs a person: the repository cannot show this', evidence: [] };
+    const ev = evidence.get(c.id) ?? { id: c.id, status: '?' as BpStatus, justification: `needs a person: ${PERSON[c.id] ?? 'the repository cannot show this'}`, evidence: [] };
     const a: Assessment = { criterion: c, evidence: ev };
     const rawStatus = file?.data[`${c.id}_status`];
     if (typeof rawStatus === 'string' && STATUS_VALUES[rawStatus.trim().toLowerCase()]) {

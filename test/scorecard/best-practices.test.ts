@@ -33,9 +33,17 @@ describe('nodesec scorecard best-practices', () => {
       assert.equal(st[id], 'Met', id);
     }
     assert.equal(st.dynamic_analysis_unsafe, 'N/A');
-    for (const id of ['know_secure_design', 'crypto_working', 'report_responses', 'maintained']) assert.equal(st[id], '?', id);
+    for (const id of ['know_secure_design', 'report_responses', 'maintained']) assert.equal(st[id], '?', id);
+    assert.equal(st.crypto_working, 'N/A'); // no cryptography anywhere in this project
     const ci = j.criteria.find((c: { id: string }) => c.id === 'test_continuous_integration');
     assert.deepEqual(ci.evidence.evidence[0], { file: '.github/workflows/ci.yml', line: 8 });
+  });
+
+  test('code that uses cryptography leaves the crypto criteria to a person, pointing at the call', async () => {
+    const r = await runCli(['scorecard', 'best-practices', project({ 'lib/sign.js': "'use strict';\nconst { createHash } = require('node:crypto');\nmodule.exports = (s) => createHash('sha256').update(s).digest('hex');\n" }), '--no-git', '-f', 'json']);
+    const c = JSON.parse(r.stdout).criteria.find((x: { id: string }) => x.id === 'crypto_working');
+    assert.equal(c.status, '?');
+    assert.match(c.evidence.justification, /cryptography used at lib\/sign\.js:2/);
   });
 
   test('problems are Unmet with the reason: http site, leaked key, no security policy', async () => {
