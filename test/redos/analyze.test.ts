@@ -152,6 +152,20 @@ describe('verdicts other than safe and vulnerable', () => {
     assert.deepEqual(r.verdict.attack, { prefix: 'a', pump: 'a', suffix: r.verdict.attack.suffix });
   });
 
+  test('concurrent analyses share the proof workers and each keeps its own budget', async () => {
+    const patterns = ['^(a+)+$', '\\s+$', '^(b*)*$', '(ab|a)*c', ' *, *', '^(\\d+\\s?)*$'];
+    const results = await Promise.all(patterns.map((p) => analyzeRegex(p, '')));
+    for (const r of results) {
+      assert.equal(r.verdict.kind, 'vulnerable', `${r.pattern}: ${JSON.stringify(r.verdict)}`);
+      if (r.verdict.kind === 'vulnerable') assert.equal(r.verdict.verified, true);
+    }
+  });
+
+  test('the result is plain JSON (for caches and reports)', async () => {
+    const r = await analyzeRegex('^(a|a)*$', '');
+    assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+  });
+
   test('DEFAULT_BUDGET verifies by default and is frozen', () => {
     assert.equal(DEFAULT_BUDGET.verify, true);
     assert.ok(Object.isFrozen(DEFAULT_BUDGET));

@@ -489,7 +489,7 @@ export class Analyzer {
       longest.set(A, best);
     }
     const out: Witness[] = [];
-    for (const [A, list] of pairs) {
+    for (const list of pairs.values()) {
       for (const { to, w } of list) out.push({ ...w, degree: 1 + (longest.get(to) ?? 1) });
     }
     out.sort((x, y) => y.degree - x.degree);

@@ -11,7 +11,7 @@
  */
 import * as cs from './charset.ts';
 import type { CharSet } from './charset.ts';
-import { type Automaton, INITIAL, SEARCH } from './automaton.ts';
+import { type Automaton, INITIAL } from './automaton.ts';
 import type { Analyzer, Budget, Witness } from './ambiguity.ts';
 import type { Attack } from '../types.ts';
 
