@@ -92,3 +92,13 @@ describe('nodesec node', () => {
     assert.match(bad.stderr, /not a Node\.js release schedule/);
   });
 });
+
+test('one ignore file serves every command: each reports only its own stale entries', async () => {
+  const file = join(REPO, 'test', 'fixtures', 'audit', 'ignore', 'mixed.json');
+  const n = await runCli(['node', '--version', '20.11.0', '--platform', 'linux', ...base, '--format', 'json', '--ignore-file', file], { now });
+  const nj = JSON.parse(n.stdout) as Json;
+  assert.deepEqual((nj.suppressed as Json[]).map((s) => s.id), ['NSWG-COR-170']);
+  assert.deepEqual((nj.ignores.unused as Json[]).map((e) => e.id), ['NSWG-COR-1']);
+  const a = await runCli(['audit', join(REPO, 'test', 'fixtures', 'audit', 'small-npm'), '--db', NSWG_VULN, '--offline', '--format', 'json', '--ignore-file', file], { now });
+  assert.deepEqual((JSON.parse(a.stdout).ignores.unused as Json[]).map((e) => e.id), ['GHSA-none-none-none']);
+});

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
 import { EXIT } from '../../core/exit-codes.ts';
 import { parseSeverity, severityRank, type Finding, type Severity } from '../../core/finding.ts';
-import type { IgnorePolicy } from '../../core/ignore.ts';
+import type { IgnoreEntry, IgnorePolicy } from '../../core/ignore.ts';
 import type { AdvisorySource } from '../../core/osv.ts';
 import type { CliCommand, CliContext } from '../context.ts';
 
@@ -68,6 +68,23 @@ export function configuredFailOn(policy: IgnorePolicy, section?: string): Severi
 export function resolveFailOn(flag: string | undefined, policy: IgnorePolicy, section: string, dflt: Severity): Severity {
   if (flag) return parseSeverity(flag) ?? dflt;
   return configuredFailOn(policy, section) ?? configuredFailOn(policy) ?? dflt;
+}
+
+/**
+ * Unused ignore entries that concern `check`: one .nodesec.json serves every command, so
+ * `nodesec node` must not call the audit's entries stale. An entry concerns a check when its
+ * `checks` scope includes it (or it has none) and its id is not a rule id of another check.
+ */
+export function unusedFor(policy: IgnorePolicy, check: string): IgnoreEntry[] {
+  const nodeIds = /^(NSWG-COR-\d+|node-end-of-life)$/i;
+  const runtimeIds = /^(inspect-public-host|insecure-http-parser|tls-reject-unauthorized-0|tls-min-legacy)$/i;
+  return policy.unused().filter((e) => {
+    if (e.checks && !e.checks.includes(check)) return false;
+    if (e.checks) return true;
+    if (check === 'audit') return !nodeIds.test(e.id) && !runtimeIds.test(e.id) && !/^unsafe-regex$/i.test(e.id) && !/^[A-Z][a-z]+(-[A-Z][a-z]+)+$/.test(e.id);
+    if (check === 'node') return nodeIds.test(e.id);
+    return false;
+  });
 }
 
 export function failing(findings: readonly Finding[], failOn: Severity): boolean {
@@ -157,7 +174,7 @@ async function action(ctx: CliContext, target: string | undefined, flags: AuditF
     omit,
     ignoreSource: policy.source ?? null,
     expiredIgnores: expired,
-    unusedIgnores: policy.unused(),
+    unusedIgnores: unusedFor(policy, 'audit'),
     registry: flags.offline ? null : registryUrl,
     exitCode: exit,
   };

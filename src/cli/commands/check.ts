@@ -80,7 +80,9 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
   }
   const expired = policy.expired();
   if (expired.length && exit === EXIT.OK) exit = EXIT.FINDINGS;
-  const unused = policy.unused();
+  // entries scoped only to checks that did not run (--only/--skip) are not stale
+  const ran = new Set(entries.map((e) => e.result.check));
+  const unused = policy.unused().filter((e) => !e.checks || e.checks.some((c) => ran.has(c)));
   const all = entries.flatMap((e) => e.result.findings);
   emit(ctx, flags.format, {
     json: () => ({

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
 import { EXIT } from '../../core/exit-codes.ts';
 import type { CliCommand, CliContext } from '../context.ts';
-import { cliMain, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, openSource, reportExpired, resolveFailOn, emit, type Format } from './audit.ts';
+import { cliMain, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, openSource, reportExpired, resolveFailOn, emit, unusedFor, type Format } from './audit.ts';
 
 /** `process.platform` values, plus `any` (every environment). */
 const PLATFORMS = ['any', 'aix', 'android', 'cygwin', 'darwin', 'freebsd', 'haiku', 'linux', 'netbsd', 'openbsd', 'sunos', 'win32'];
@@ -53,7 +53,7 @@ async function action(ctx: CliContext, flags: NodeFlags): Promise<void> {
     failOn,
     ignoreSource: policy.source ?? null,
     expiredIgnores: expired,
-    unusedIgnores: policy.unused(),
+    unusedIgnores: unusedFor(policy, 'node'),
     exitCode: exit,
   };
   if (r.records === 0) {
