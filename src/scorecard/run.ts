@@ -121,11 +121,15 @@ export async function runCheck(check: ScorecardCheck<unknown>, source: RepoSourc
   // File-scoped exceptions: drop the matching problem findings and evaluate again.
   const kept: ProbeFinding[] = [];
   for (const f of findings) {
-    const bad = f.outcome === 'false' || f.outcome === 'true';
-    const entry = bad && f.location
-      ? ignore.match({ finding: { check: 'scorecard', ruleId: check.name, severity: 'info', title: f.message, message: f.message, location: { file: f.location.file, ...(f.location.line !== undefined && { line: f.location.line }) } } })
+    // Only a problem finding can be excepted; an advisory id (values.id) matches as an alias, so
+    // the entry that ignores an advisory in `nodesec audit` also excepts it here.
+    const entry = isProblem(check, report, f)
+      ? ignore.match({
+          finding: { check: 'scorecard', ruleId: check.name, severity: 'info', title: f.message, message: f.message, ...(f.location && { location: { file: f.location.file, ...(f.location.line !== undefined && { line: f.location.line }) } }) },
+          ...(f.values?.id && { aliases: [f.values.id] }),
+        })
       : undefined;
-    if (entry && isProblem(check, report, f)) report.excepted.push({ finding: f, reason: entry.reason });
+    if (entry) report.excepted.push({ finding: f, reason: entry.reason });
     else kept.push(f);
   }
   if (report.excepted.length > 0) {

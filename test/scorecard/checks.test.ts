@@ -281,6 +281,15 @@ describe('Vulnerabilities (checks/evaluation/vulnerabilities.go)', () => {
     assert.equal(r.score, -1);
     assert.match(r.reason, /--db/);
   });
+  test('an ignore entry for an advisory id (as for nodesec audit) excepts that vulnerability here too', async () => {
+    const { createIgnorePolicy } = await import('../../src/core/ignore.ts');
+    const ignore = createIgnorePolicy([{ id: 'CVE-2024-1', reason: 'not reachable' }]);
+    const vulnerabilities = async () => ({ ids: ['GHSA-a', 'CVE-2024-1', 'GHSA-c'] });
+    const r = await score({ 'a.js': 'x' }, 'Vulnerabilities', { vulnerabilities, ignore });
+    assert.equal(r.score, 7);
+    assert.equal(r.report.checks[0]!.effectiveScore, 8);
+    assert.deepEqual(ignore.unused(), []);
+  });
   test('three vulnerabilities: 7; twelve: 0', async () => {
     const ids = (n: number) => async () => ({ ids: Array.from({ length: n }, (_, i) => `GHSA-${i}`) });
     assert.equal((await score({ 'a.js': 'x' }, 'Vulnerabilities', { vulnerabilities: ids(3) })).score, 7);
