@@ -6,7 +6,7 @@
  * @example
  *   const r = await analyzeRegex('^(a+)+$', '');
  *   // r.verdict: { kind: 'vulnerable', complexity: { type: 'exponential' }, verified: true,
- *   //   attack: { prefix: 'a', pump: 'a', suffix: '!' }, severity: 'critical', ... }
+ *   //   attack: { prefix: 'a', pump: 'a', suffix: '0' }, severity: 'critical', ... }
  */
 import type { RegexAnalysis, RegexBudget, RegexVerdict } from './types.ts';
 import { analyzeStatic, type Candidate, type StaticResult } from './analysis/static.ts';
@@ -97,6 +97,8 @@ async function proveCandidates(
   const start = performance.now();
   const candidates: Candidate[] = [s, ...s.others];
   const details: string[] = [];
+  // unknown for lack of time (why `timeout`) unless some candidate was measured to the end
+  let settled = false;
   for (const c of candidates) {
     const left = budgetMs - (performance.now() - start);
     if (left < 50) {
@@ -113,7 +115,8 @@ async function proveCandidates(
       budgetMs: left,
     });
     if (!r.reproduced) {
-      details.push(`${c.complexity.type} candidate (pump ${JSON.stringify(c.attack.pump)}): ${r.detail ?? 'no slowdown'}`);
+      if (!r.outOfTime) settled = true;
+      details.push(`${c.complexity.type} candidate (pump ${JSON.stringify(c.attack.pump)}): ${r.detail ?? 'no slowdown'}${r.outOfTime ? ' before the time budget ran out' : ''}`);
       continue;
     }
     const complexity = r.complexity ?? c.complexity;
@@ -141,5 +144,5 @@ async function proveCandidates(
     });
     return finish(pattern, flags, t0, verdict, hint);
   }
-  return finish(pattern, flags, t0, { kind: 'unknown', why: 'not-reproduced', detail: details.join('; ') });
+  return finish(pattern, flags, t0, { kind: 'unknown', why: settled ? 'not-reproduced' : 'timeout', detail: details.join('; ') });
 }

@@ -142,6 +142,12 @@ describe('verdicts other than safe and vulnerable', () => {
     assert.ok(r.ms < 2_500, `${r.ms} ms`);
   });
 
+  test('a proof cut short by the time budget is unknown (timeout), not not-reproduced', async () => {
+    const r = await analyzeRegex('^(a+)+$', '', { timeoutMs: 30 });
+    assert.equal(r.verdict.kind, 'unknown');
+    if (r.verdict.kind === 'unknown') assert.equal(r.verdict.why, 'timeout');
+  });
+
   test('without verify the verdict is vulnerable but unverified, with an estimated severity', () => {
     const r = analyzeRegexStatic('^(a+)+$', '');
     assert.equal(r.verdict.kind, 'vulnerable');

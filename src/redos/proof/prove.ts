@@ -30,6 +30,8 @@ export interface ProofResult {
   proof: Proof;
   /** Why it was not reproduced. */
   detail?: string;
+  /** The time budget ran out before the growth was settled (not reproduced for lack of time). */
+  outOfTime?: boolean;
   attackLength100ms?: number;
   attackLength1s?: number;
   /** Fitted type and value (degree or base). */
@@ -83,9 +85,13 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
   let pumps = exp ? 1 : Math.max(1, Math.ceil(startLength / attack.pump.length));
   let timedOut = false;
   let extended = false;
+  let outOfTime = false;
   while (samples.length < MAX_SAMPLES) {
     const left = opts.budgetMs - (performance.now() - started);
-    if (left < 20) break;
+    if (left < 20) {
+      outOfTime = true;
+      break;
+    }
     const task: MatchTask = {
       pattern: opts.pattern,
       flags: opts.flags,
@@ -136,6 +142,7 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
       reproduced: false,
       proof: { method: 'v8-timing', samples, fitted: { type: opts.expected, value: 0 } },
       detail: 'no time left for the proof',
+      outOfTime: true,
     };
   }
 
@@ -185,6 +192,7 @@ export async function prove(opts: ProofOptions): Promise<ProofResult> {
     return {
       reproduced: false,
       proof,
+      ...(outOfTime && { outOfTime }),
       detail: last
         ? `attack of ${last.length} characters ran in ${last.ms} ms (fitted ${fitted.type} ${fitted.value})`
         : 'no time left for the proof',
