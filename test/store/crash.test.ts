@@ -1,14 +1,18 @@
 /**
- * Crash safety on PostgreSQL: a child process ingesting batches is SIGKILLed in the middle of
- * one. Afterwards every acknowledged batch is complete, the interrupted one is entirely there
- * or entirely absent, and the derived tables agree with each other.
+ * Crash safety: a child process ingesting batches is SIGKILLed in the middle of one, on
+ * PostgreSQL and on the embedded store. Afterwards every acknowledged batch is complete, the
+ * interrupted one is entirely there or entirely absent, and the derived tables agree.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { after, test } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/types.ts';
 import { freshSchema, postgresSkip } from '../helpers/postgres.ts';
 
 const skip = await postgresSkip();
@@ -17,11 +21,9 @@ after(async () => {
   for (const d of drops) await d().catch(() => {});
 });
 
-test('kill -9 mid-ingest loses no acknowledged record and leaves no half-written batch', { skip, timeout: 60_000 }, async (t) => {
-  const schema = await freshSchema('crash');
-  drops.push(schema.drop);
+async function killMidIngest(t: TestContext, target: ['postgres' | 'embedded', string], open: () => Promise<Store>): Promise<void> {
   const size = 2000;
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./ingest-child.ts', import.meta.url)), schema.url, String(size)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./ingest-child.ts', import.meta.url)), ...target, String(size)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const acked: number[] = [];
@@ -46,10 +48,10 @@ test('kill -9 mid-ingest loses no acknowledged record and leaves no half-written
   assert.ok(acked.length >= 2, stderr);
   t.diagnostic(`killed during batch ${begun} after ${acked.length} acknowledged batches`);
 
-  const store = await openStore({ kind: 'postgres', url: schema.url, maxConnections: 2 });
+  const store = await open();
   try {
     // the server rolls back the killed session's transaction once it notices the socket closed
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; store.kind === 'postgres' && i < 50; i++) {
       const busy = await store.driver.query<{ n: number }>(
         `select count(*)::int as n from pg_stat_activity where state like 'idle in transaction%' and query like '%vuln%' and pid <> pg_backend_pid()`);
       if (busy.rows[0]!.n === 0) break;
@@ -83,5 +85,20 @@ test('kill -9 mid-ingest loses no acknowledged record and leaves no half-written
     assert.equal((await store.advisories.ingest([{ id: 'GHSA-after-crash', modified: '2026-01-01T00:00:00Z' }])).inserted, 1);
   } finally {
     await store.close();
+  }
+}
+
+test('kill -9 mid-ingest on PostgreSQL loses no acknowledged record and leaves no half-written batch', { skip, timeout: 60_000 }, async (t) => {
+  const schema = await freshSchema('crash');
+  drops.push(schema.drop);
+  await killMidIngest(t, ['postgres', schema.url], () => openStore({ kind: 'postgres', url: schema.url, maxConnections: 2 }));
+});
+
+test('kill -9 mid-ingest on the embedded store: the same, and the dead process\'s lock is taken over', { timeout: 90_000 }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'nodesec-crash-'));
+  try {
+    await killMidIngest(t, ['embedded', join(dir, 'hub')], () => openStore({ kind: 'embedded', dir: join(dir, 'hub') }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
