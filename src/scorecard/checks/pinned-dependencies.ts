@@ -30,6 +30,8 @@ export const pinnedDependencies = defineCheck({
         details.push({ level: 'info', text: f.message, probe: f.probe, ...(f.location && { location: f.location }) });
         continue;
       }
+      // A finding without a dependency type stands for "nothing left" (every finding excepted).
+      if (!f.values?.dependencyType) continue;
       if (f.outcome === 'false') details.push({ level: 'warn', text: f.message, probe: f.probe, ...(f.location && { location: f.location }), remediation: pinsDependencies.remediation.text });
       const type = f.values?.dependencyType ?? '';
       const bucket = type === 'GitHubAction' ? (isGitHubOwnedAction(f.location?.snippet ?? '') ? gh : third) : byType.get(type) ?? byType.set(type, { pinned: 0, total: 0 }).get(type)!;
