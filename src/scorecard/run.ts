@@ -123,7 +123,7 @@ export async function runCheck(check: ScorecardCheck<unknown>, source: RepoSourc
   for (const f of findings) {
     // Only a problem finding can be excepted; an advisory id (values.id) matches as an alias, so
     // the entry that ignores an advisory in `nodesec audit` also excepts it here.
-    const entry = isProblem(check, report, f)
+    const entry = isProblem(check, f)
       ? ignore.match({
           finding: { check: 'scorecard', ruleId: check.name, severity: 'info', title: f.message, message: f.message, ...(f.location && { location: { file: f.location.file, ...(f.location.line !== undefined && { line: f.location.line }) } }) },
           ...(f.values?.id && { aliases: [f.values.id] }),
@@ -152,7 +152,7 @@ export async function runCheck(check: ScorecardCheck<unknown>, source: RepoSourc
 const cleanOutcome = (bad: ProbeFinding['outcome']): ProbeFinding['outcome'] => (bad === 'true' ? 'false' : 'true');
 
 /** A finding is a problem when its outcome is the one its probe's remediation is for. */
-function isProblem(check: ScorecardCheck<unknown>, _r: CheckReport, f: ProbeFinding): boolean {
+function isProblem(check: ScorecardCheck<unknown>, f: ProbeFinding): boolean {
   const p = check.probes.find((x) => x.id === f.probe);
   return p !== undefined && p.remediation.onOutcome === f.outcome;
 }
@@ -192,7 +192,7 @@ export async function runScorecard(input: RepoSource, opts: RunOptions = {}): Pr
     if (only && !only.includes(c.name.toLowerCase())) continue;
     opts.signal?.throwIfAborted();
     opts.progress?.(`scorecard: ${c.name}`);
-    checks.push(await runCheck(c as ScorecardCheck<unknown>, source, opts));
+    checks.push(await runCheck(c, source, opts));
   }
   const commit = await source.headCommit?.();
   return {

@@ -64,7 +64,6 @@ export async function collectFuzzing(source: RepoSource): Promise<FuzzingRaw> {
     if (containsCommands(text, '#')) raw.fuzzers.push({ name: 'ClusterFuzzLite', files: [{ file: '.clusterfuzzlite/Dockerfile', line: 1 }] });
   }
   const sizes = new Map<string, number>();
-  const byLang = new Map<string, string[]>();
   for (const f of files) {
     const l = languageOf(f);
     if (!l) continue;
@@ -78,7 +77,6 @@ export async function collectFuzzing(source: RepoSource): Promise<FuzzingRaw> {
     for (const f of files) {
       const lower = f.toLowerCase();
       if (!spec.exts.some((e) => lower.endsWith(e))) continue;
-      if (!byLang.has(f)) byLang.set(f, []);
       const text = (await source.readFile(f))?.toString('utf8');
       if (!text) continue;
       text.split('\n').forEach((line, i) => {
