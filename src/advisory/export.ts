@@ -343,3 +343,20 @@ export function toCve5(rec: OsvRecord, opts: Cve5Options = {}): Record<string, u
     },
   }));
 }
+
+/**
+ * Merges two CVE records for the same CVE id (two advisories can name one CVE: the WG has
+ * CVE-2024-27980 in two core records): affected products and references are united, the
+ * first record's texts are kept.
+ */
+export function mergeCve5(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(a) as { containers: { cna: Record<string, unknown[]> } };
+  const other = (b as { containers: { cna: Record<string, unknown[]> } }).containers.cna;
+  for (const key of ['affected', 'references', 'metrics', 'problemTypes', 'credits']) {
+    const list = [...(out.containers.cna[key] ?? []), ...(other[key] ?? [])];
+    const seen = new Set<string>();
+    const unique = list.filter((x) => !seen.has(JSON.stringify(x)) && seen.add(JSON.stringify(x)));
+    if (unique.length) out.containers.cna[key] = unique;
+  }
+  return out as unknown as Record<string, unknown>;
+}

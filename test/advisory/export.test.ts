@@ -120,6 +120,11 @@ test('cve5: one CVE JSON 5 record per CVE, each valid against the bundled CVE sc
     const rec = JSON.parse(await readFile(join(dir, 'cve', f), 'utf8'));
     assert.ok(validate(rec as unknown), `${f}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
   }
+  // CVE-2024-27980 is in two core records (141, 150): one CVE record, affected and references united
+  const shared = JSON.parse(await readFile(join(dir, 'cve', 'CVE-2024-27980.json'), 'utf8'));
+  assert.equal(shared.containers.cna.x_generator.source, 'NSWG-COR-141');
+  const wgRefs = shared.containers.cna.references.map((r: { url: string }) => r.url).filter((u: string) => u.includes('security-wg'));
+  assert.deepEqual(wgRefs.sort(), ['141', '150'].map((n) => `https://github.com/nodejs/security-wg/blob/main/vuln/core/${n}.json`));
   const rec = JSON.parse(await readFile(join(dir, 'cve', 'CVE-2026-21717.json'), 'utf8'));
   assert.equal(rec.cveMetadata.assignerOrgId, '1e3f6c3f-2b4c-4d5e-8f9a-0b1c2d3e4f50');
   assert.deepEqual(rec.containers.cna.affected[0].versions[0], { version: '20.0.0', status: 'affected', lessThan: '20.20.2', versionType: 'semver' });

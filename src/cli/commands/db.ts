@@ -264,14 +264,19 @@ message on stderr.`)
       } else {
         await mkdir(out, { recursive: true });
         let without = 0;
+        const byCve = new Map<string, Record<string, unknown>>();
         for (const r of records) {
           const recs = exp.toCve5(r, { ...(flags.cnaOrgId && { orgId: flags.cnaOrgId }), ...(flags.cnaShortName && { shortName: flags.cnaShortName }) });
           if (!recs.length) without++;
           for (const c of recs) {
             const id = (c.cveMetadata as { cveId: string }).cveId;
-            await writeFile(join(out, `${id}.json`), `${JSON.stringify(c, null, 2)}\n`);
-            written++;
+            const prev = byCve.get(id);
+            byCve.set(id, prev ? exp.mergeCve5(prev, c) : c);
           }
+        }
+        for (const [id, c] of byCve) {
+          await writeFile(join(out, `${id}.json`), `${JSON.stringify(c, null, 2)}\n`);
+          written++;
         }
         note = `${written} CVE records in ${flags.out}${without ? ` (${without} advisories without a CVE id have none)` : ''}`;
         if (!flags.cnaOrgId) note += '; assignerOrgId is a placeholder: pass --cna-org-id';
