@@ -36,6 +36,7 @@ const vulnerable: VulnerableCase[] = [
   { name: 'multi-char pump (\\w+\\.)*\\w+@', pattern: '(\\w+\\.)*\\w+@', type: 'polynomial', degree: 2 },
   { name: 'two adjacent loops ^a+a+$', pattern: '^a+a+$', type: 'polynomial', degree: 2 },
   { name: 'cubic: search plus two loops a+a+$', pattern: 'a+a+$', type: 'polynomial', degree: 3 },
+  { name: 'finite ambiguity of a counted repetition (no cycle)', pattern: '^(a?){30}a{30}$', type: 'exponential' },
   // real advisories
   { name: 'ms < 2.0.0 duration parser (CVE-2017-20162)', pattern: '^((?:\\d+)?\\.?\\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|years?|yrs?|y)?$', flags: 'i', type: 'polynomial', degree: 2 },
   { name: 'trim < 0.0.3 (CVE-2020-7753), g-flag continuation', pattern: '^\\s*|\\s*$', flags: 'g', type: 'polynomial', degree: 2 },

@@ -28,7 +28,7 @@ export interface Witness {
   /** Pump as a sequence of character sets (one per character). */
   pump: CharSet[];
   /** Components involved, for hints. */
-  why: 'multi-transition' | 'product-cycle' | 'ida';
+  why: 'multi-transition' | 'product-cycle' | 'ida' | 'finite';
   /** For IDA: whether the first component is the search state (unanchored pattern). */
   fromSearch?: boolean;
 }
@@ -415,6 +415,55 @@ export class Analyzer {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Finite ambiguity of counted repetitions, which has no cycle to find: `^(a?){30}a{30}$` reads
+   * `a` x 30 along 2^30 paths. For each state, pump one character of its label and count the
+   * paths the automaton has on `prefix + c x k` (what a backtracking engine walks before it fails):
+   * a count that passes 2^20 while still growing geometrically is a candidate, proven (or not) in V8.
+   */
+  *finite(): Generator<Witness> {
+    const { a } = this;
+    const tried = new Set<string>();
+    for (let q = 1; q < a.n; q++) {
+      if (q <= a.searchStates.length) continue;
+      const label = a.label[q]!;
+      const c = cs.pick(label);
+      if (c === undefined) continue;
+      const key = `${c}`;
+      if (tried.has(key)) continue;
+      tried.add(key);
+      // paths from I, counted per state (floating point: only the order of magnitude matters)
+      let counts = new Float64Array(a.n);
+      counts[INITIAL] = 1;
+      let prevTotal = 0;
+      for (let k = 1; k <= 64; k++) {
+        const next = new Float64Array(a.n);
+        let total = 0;
+        for (let s2 = 0; s2 < a.n; s2++) {
+          const cnt = counts[s2]!;
+          if (!cnt) continue;
+          const succ = a.succ[s2]!;
+          this.budget.spend(succ.length + 1);
+          for (let i = 0; i < succ.length; i++) {
+            const t = succ[i]!;
+            if (t <= a.searchStates.length && a.search) continue;
+            if (!cs.has(a.edgeLabel[s2]![i]!, c)) continue;
+            const add = cnt * a.mult[s2]![i]!;
+            next[t] = next[t]! + add;
+            total += add;
+          }
+        }
+        if (!total) break;
+        if (total >= 2 ** 20 && total >= prevTotal * 1.3) {
+          yield { kind: 'exponential', degree: 0, state: INITIAL, pump: [[c, c]], why: 'finite' };
+          break;
+        }
+        prevTotal = total;
+        counts = next;
+      }
+    }
   }
 
   /**

@@ -41,6 +41,8 @@ export interface Lowered {
   contextSets: CharSet[];
   /** The pattern has a lazy quantifier (a match found at the end of input comes last). */
   lazy: boolean;
+  /** The pattern has a counted repetition allowing 10 or more iterations (finite ambiguity check). */
+  largeCount: boolean;
   /** Number of IR nodes produced (a size measure for budgets). */
   size: number;
 }
@@ -65,6 +67,7 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
   const approximations = new Set<string>();
   let size = 0;
   let lazy = false;
+  let largeCount = false;
   const contextSets = new Map<string, CharSet>();
   const addContext = (set: CharSet): void => {
     contextSets.set(cs.key(set), set);
@@ -277,6 +280,7 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
         }
       case 'Quantifier':
         if (!node.greedy && node.min !== node.max) lazy = true;
+        if (node.max !== Infinity && node.max >= 10) largeCount = true;
         return { t: 'rep', min: node.min, max: node.max, body: element(node.element, mode), src: [node.start, node.end] };
       case 'Assertion':
         if (node.kind === 'start' && mode.multiline) addContext(cs.LINE_TERMINATOR);
@@ -335,6 +339,7 @@ export function lower(pattern: AST.Pattern, flags: string, maxNodes: number): Lo
     global: flags.includes('g'),
     approximations: [...approximations],
     lazy,
+    largeCount,
     contextSets: [...contextSets.values()],
     size,
   };

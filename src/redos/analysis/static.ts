@@ -96,6 +96,12 @@ export function analyzeStatic(pattern: string, flags: string, opts: StaticOption
       if (!(err instanceof BudgetExceeded) || !found.length) throw err;
       notes.add('search for further candidates stopped by the budget');
     }
+    if (!found.length && lowered.largeCount) {
+      for (const w of an.finite()) {
+        consider(w, { type: 'exponential' });
+        if (found.length) break;
+      }
+    }
     const [best, ...others] = found;
     if (best) return { status: 'vulnerable', ...best, loopSrc: automaton.loopSrc, outerLoopSrc: automaton.outerLoopSrc, others, notes: [...notes] };
     return { status: 'safe', notes: [...notes] };

@@ -69,6 +69,8 @@ describe('semantics that make a regex safe', () => {
     { name: 'word boundary separates the loops', pattern: '^(?:\\w+\\b\\s*)*$' },
     { name: 'bounded repetition expanded exactly', pattern: 'a{1,100}b' },
     { name: 'fixed count is not a loop', pattern: '^(?:ab|a){3}$' },
+    { name: 'large unambiguous counts', pattern: '^\\d{1,3}(,\\d{3}){0,20}$' },
+    { name: 'fixed-length hex', pattern: '^[a-f0-9]{32}$' },
     { name: 'multiline ^ only after a line terminator', pattern: '^ +x', flags: 'm' },
     { name: 'a negative lookbehind stops retries inside the run', pattern: '(?<!\\/)\\/+$' },
     { name: 'a word boundary stops retries inside a word', pattern: '\\b\\w+\\s*$' },
