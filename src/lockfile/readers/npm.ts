@@ -112,7 +112,7 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
     [0, root, { importer: 0 }, true],
   ];
   const links: [string, string][] = [];
-  for (const key in pk) {
+  for (const key of Object.keys(pk)) {
     const line = lines[entry++];
     if (key === '') continue;
     const e = pk[key];
