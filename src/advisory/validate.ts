@@ -49,6 +49,32 @@ export interface FileResult {
   /** Records checked in this file (an index.json holds many). */
   records: number;
   problems: Problem[];
+  /** OSV ids found, with their pointers (for the cross-file duplicate check). */
+  ids?: { id: string; pointer: string }[];
+}
+
+const idOf = (v: unknown): string | undefined => {
+  const id = (v as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/**
+ * Problems across files: an OSV id defined twice (in two files, or twice in one array). Each
+ * repeat is an error at the later place, naming the first.
+ */
+export function crossFileProblems(results: readonly FileResult[]): Problem[] {
+  const first = new Map<string, { file: string; pointer: string }>();
+  const out: Problem[] = [];
+  for (const r of results) {
+    for (const { id, pointer } of r.ids ?? []) {
+      const prev = first.get(id);
+      if (!prev) first.set(id, { file: r.file, pointer });
+      else {
+        out.push({ level: 'error', rule: 'osv/duplicate-id', file: r.file, pointer, message: `id ${id} is already defined in ${prev.file}${prev.pointer ? `#${prev.pointer}` : ''}`, hint: 'one record per id: merge the two or give one another id' });
+      }
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,11 +545,15 @@ function checkDocument(value: unknown, file: string): FileResult {
   }
   const guessed = guessNswgKind(value);
   const looksOsv = guessed === 'osv' || (!!value && typeof value === 'object' && 'schema_version' in value);
-  if (looksOsv) return { file, kind: 'osv', records: 1, problems: validateOsv(value, file) };
+  if (looksOsv) {
+    const id = idOf(value);
+    return { file, kind: 'osv', records: 1, problems: validateOsv(value, file), ...(id && { ids: [{ id, pointer: '/id' }] }) };
+  }
   const kind = dirKind ?? (guessed as NswgKind | undefined);
   if (kind) return { file, kind: `nswg-${kind}`, records: 1, problems: validateNswg(kind, value, file, '', name) };
   if (Array.isArray(value) && value.length > 0 && value.every((v) => guessNswgKind(v) === 'osv')) {
-    return { file, kind: 'osv', records: value.length, problems: value.flatMap((v, i) => validateOsv(v, file, `/${i}`)) };
+    const ids = value.flatMap((v, i) => (idOf(v) ? [{ id: idOf(v)!, pointer: `/${i}/id` }] : []));
+    return { file, kind: 'osv', records: value.length, problems: value.flatMap((v, i) => validateOsv(v, file, `/${i}`)), ids };
   }
   return {
     file,

@@ -210,3 +210,13 @@ test("OpenVEX documents: the WG's own node.openvex.json is invalid (repeated sta
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('an OSV id defined twice is an error at the second place, naming the first', async () => {
+  const r = await runCli(['db', 'validate', '--format', 'json', join(OWN, 'advisory', 'osv-dir'), join(OWN, 'advisory', 'osv-ecosystem-layout')], { cwd: join(OWN, 'advisory') });
+  assert.equal(r.exit, 1);
+  const dups = (JSON.parse(r.stdout) as Report).files.flatMap((f) => f.problems).filter((p) => p.rule === 'osv/duplicate-id');
+  assert.equal(dups.length, 1);
+  assert.equal(dups[0]!.file, join('osv-ecosystem-layout', 'npm', 'GHSA-aaaa-bbbb-cccc.json'));
+  assert.equal(dups[0]!.pointer, '/id');
+  assert.match(dups[0]!.message, /already defined in osv-dir\/GHSA-aaaa-bbbb-cccc\.json#\/id/);
+});

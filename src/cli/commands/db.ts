@@ -59,7 +59,7 @@ Exit codes: 0 valid (warnings allowed), 1 invalid (any error; any warning with -
 2 usage. The JSON output is { files: [{ file, kind, records, problems: [{ level, rule,
 file, pointer | line+column, message, hint }] }], summary: { files, records, errors, warnings } }.`)
     .action(async (paths: string[], flags: ValidateFlags) => {
-      const { expandPaths, validatePath } = await import('../../advisory/validate.ts');
+      const { crossFileProblems, expandPaths, validatePath } = await import('../../advisory/validate.ts');
       const { resolve } = await import('node:path');
       const { displayPath } = await import('../../advisory/readers.ts');
       const results = [];
@@ -71,10 +71,13 @@ file, pointer | line+column, message, hint }] }], summary: { files, records, err
           results.push({ file: shown, kind: 'unknown' as const, records: 0, problems: [{ level: 'error' as const, rule: 'input/not-found', file: shown, message: 'no such file or directory', hint: 'check the path' }] });
         } else results.push(...(await validatePath(f.path, shown)));
       }
+      const byFile = new Map(results.map((r) => [r.file, r]));
+      for (const p of crossFileProblems(results)) byFile.get(p.file)?.problems.push(p);
       let errors = 0;
       let warnings = 0;
       let records = 0;
       for (const r of results) {
+        delete r.ids;
         records += r.records;
         for (const p of r.problems) p.level === 'error' ? errors++ : warnings++;
       }
