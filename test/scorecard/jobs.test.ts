@@ -74,6 +74,20 @@ describe('scorecard monitor sweeps on pg-boss', { skip, timeout: 60_000 }, () =>
     for (const r of repos) assert.equal(hits[`/projects/github.com/acme/${r}`], 1, r);
   });
 
+  test('the worker command runs a sweep queued by a coordinator that does not work itself', async () => {
+    for (const k of Object.keys(hits)) delete hits[k];
+    const worker = runCli(['scorecard', 'worker', '--database-url', db.url, '--job-schema', jobSchema, '--idle-exit', '2', '--concurrency', '2'], { env: { NO_COLOR: '1', NODESEC_PROGRESS: '1' } });
+    const coord = await runCli(['scorecard', 'monitor', '--scope', join(tmp, 'scope.json'), '--scorecard-api', api.url, '--database', join(tmp, 'w.json'), '--report', join(tmp, 'w.md'), '--database-url', db.url, '--job-schema', jobSchema, '--sweep-id', 'cli-sweep', '--no-work'], { env: { NO_COLOR: '1' } });
+    const w = await worker;
+    assert.equal(coord.exit, 0, coord.stderr);
+    assert.equal(w.exit, 0, w.stderr);
+    assert.match(w.stderr, /worker stopped after 5 jobs/);
+    assert.equal(readFileSync(join(tmp, 'w.md'), 'utf8'), readFileSync(join(tmp, 'inline.md'), 'utf8'));
+    const bad = await runCli(['scorecard', 'worker'], { env: { NO_COLOR: '1' } });
+    assert.equal(bad.exit, 2);
+    assert.match(bad.stderr, /needs --database-url/);
+  });
+
   test('a bad database URL is a store error (exit 5), not a crash', async () => {
     const r = await runCli(['scorecard', 'monitor', '--scope', join(tmp, 'scope.json'), '--database', join(tmp, 'x.json'), '--report', join(tmp, 'x.md'), '--database-url', 'postgres://postgres@127.0.0.1:1/none', '--scorecard-api', api.url]);
     assert.equal(r.exit, 5, r.stderr);
