@@ -137,13 +137,19 @@ function checkManifests(graph: LockGraph, project: ProjectFiles, path: string, m
 async function readBounded(path: string, size: number, maxBytes: number): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+    let buf = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
     let n = 0;
     for (;;) {
       const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
       if (bytesRead === 0) break;
       n += bytesRead;
-      if (n === buf.length) break;
+      if (n === buf.length) {
+        if (n > maxBytes) break;
+        // the file grew since it was measured: keep reading, up to one byte over the cap
+        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBytes + 1));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
     }
     if (n > maxBytes) {
       throw new AppError('ERR_INPUT_TOO_LARGE', `${path} is over the ${mb(maxBytes)} limit for lockfiles`, {
