@@ -76,3 +76,14 @@ test('a clean project has no findings', async () => {
   assert.deepEqual(r.findings, []);
   assert.deepEqual(r.files, ['Dockerfile', 'package.json']);
 });
+
+test('every runtime rule and node-end-of-life has a docs/findings page naming its fix', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { REPO } = await import('../helpers/paths.ts');
+  for (const r of Object.values(RUNTIME_RULES)) {
+    const page = await readFile(join(REPO, 'docs', 'findings', `${r.id}.md`), 'utf8');
+    assert.match(page, new RegExp(`^# ${r.id}\\n`));
+    assert.ok(page.includes(r.fix), `${r.id}: the page states the fix`);
+  }
+  assert.match(await readFile(join(REPO, 'docs', 'findings', 'node-end-of-life.md'), 'utf8'), /^# node-end-of-life\n/);
+});
