@@ -25,7 +25,7 @@ test('POST /v1/query by purl, with the version in the purl or beside it; scoped 
   ]) {
     const res = await app.inject({ method: 'POST', url: '/v1/query', payload });
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual((res.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ['HUB-2020-0001'], JSON.stringify(payload));
+    assert.deepEqual((res.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ['OSV-2020-0001'], JSON.stringify(payload));
   }
   for (const version of ['1.4.2', '2.1.1', '0.9.9']) {
     const res = await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { purl: 'pkg:npm/%40acme/exec-helper' }, version } });
@@ -37,7 +37,7 @@ test('POST /v1/query by purl, with the version in the purl or beside it; scoped 
 test('POST /v1/query without a version lists every record of the package; ecosystems are separate', async () => {
   const { app } = await memoryHub();
   const res = await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { name: 'node', ecosystem: 'Node.js' } } });
-  assert.deepEqual((res.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ['HUB-2021-0003']);
+  assert.deepEqual((res.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ['OSV-2021-0003']);
   const npm = await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { name: 'node', ecosystem: 'npm' } } });
   assert.deepEqual(npm.json(), {});
   await app.close();
@@ -102,7 +102,7 @@ test('POST /v1/querybatch answers each query in order with { id, modified }, ful
     results: [
       { vulns: [{ id: 'GHSA-jf85-cpcp-j695', modified: '2024-03-01T00:00:00Z' }] },
       {},
-      { vulns: [{ id: 'HUB-2020-0001', modified: '2020-05-01T00:00:00Z' }] },
+      { vulns: [{ id: 'OSV-2020-0001', modified: '2020-05-01T00:00:00Z' }] },
       {},
     ],
   });
@@ -131,7 +131,7 @@ test('GET /v1/vulns/:id finds a record by id or alias, withdrawn ones included; 
   const byAlias = await app.inject({ url: '/v1/vulns/CVE-2019-10744' });
   assert.equal(byAlias.statusCode, 200);
   assert.equal((byAlias.json() as OsvRecord).id, 'GHSA-jf85-cpcp-j695');
-  const withdrawn = await app.inject({ url: '/v1/vulns/HUB-2020-0002' });
+  const withdrawn = await app.inject({ url: '/v1/vulns/OSV-2020-0002' });
   assert.equal((withdrawn.json() as OsvRecord).withdrawn, '2020-06-01T00:00:00Z');
   const missing = await app.inject({ url: '/v1/vulns/GHSA-nope' });
   assert.equal(missing.statusCode, 404);

@@ -4,7 +4,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { unzipSync } from 'fflate';
+import { SCHEMAS } from '../helpers/paths.ts';
 import type { FastifyInstance } from 'fastify';
 import type { OsvRecord } from '../../src/core/osv.ts';
 import { buildHub } from '../../src/hub/app.ts';
@@ -152,8 +158,8 @@ describe('hub on an embedded store', () => {
 
   test('batch import: admin only, idempotent, a bad record reported and the rest committed', async () => {
     const records = [
-      { id: 'IMP-1', modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'imp-pkg' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] }] },
-      { id: 'IMP-2', modified: 'not a date' },
+      { id: 'OSV-IMP-1', modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'imp-pkg' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] }] },
+      { id: 'OSV-IMP-2', modified: 'not a date' },
     ];
     assert.equal((await app.inject({ method: 'POST', url: '/api/v1/import', headers: as('tess'), payload: { records } })).statusCode, 403);
     const first = await app.inject({ method: 'POST', url: '/api/v1/import', headers: as('ada'), payload: { records } });
@@ -165,20 +171,34 @@ describe('hub on an embedded store', () => {
     assert.equal(second.inserted, 0);
     assert.equal(second.unchanged, 1);
     const q = await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { name: 'imp-pkg', ecosystem: 'npm' }, version: '1.0.0' } });
-    assert.deepEqual((q.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ['IMP-1']);
+    assert.deepEqual((q.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ['OSV-IMP-1']);
   });
 
-  test('export: a zip of every published record, per ecosystem too', async () => {
+  test('export: a zip of every published record, per ecosystem too, each valid against the OSV schema', async () => {
+    const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv as unknown as Ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, 'osv-schema.json'), 'utf8')) as object);
     const all = await app.inject({ url: '/v1/export/all.zip' });
     assert.equal(all.statusCode, 200);
     assert.equal(all.headers['content-type'], 'application/zip');
     const files = unzipSync(new Uint8Array(all.rawPayload));
     assert.ok(files['GHSA-jf85-cpcp-j695.json'], Object.keys(files).join(','));
-    assert.ok(files['HUB-2021-0003.json']);
+    assert.ok(files['OSV-2021-0003.json']);
+    const core = JSON.parse(Buffer.from(files['OSV-2021-0003.json']!).toString()) as OsvRecord;
+    assert.equal(core.affected?.[0]?.package?.ecosystem, 'GIT', 'Node.js core as the OSV GIT package');
+    for (const [name, bytes] of Object.entries(files)) {
+      assert.ok(validate(JSON.parse(Buffer.from(bytes).toString())), `${name}: ${JSON.stringify(validate.errors)}`);
+    }
+    // hub ids have no registered OSV prefix: exported as x_<id>, the id kept as an alias
+    const published = Object.keys(files).find((f) => f.startsWith('x_NSWG-ECO-'));
+    assert.ok(published, Object.keys(files).join(','));
+    const pub = JSON.parse(Buffer.from(files[published]!).toString()) as OsvRecord;
+    assert.equal(pub.aliases?.[0], pub.id.slice(2));
     const rec = JSON.parse(Buffer.from(files['GHSA-jf85-cpcp-j695.json']!).toString()) as OsvRecord;
     assert.ok(rec.withdrawn, 'withdrawn records are exported with withdrawn set');
     const node = unzipSync(new Uint8Array((await app.inject({ url: '/v1/export/Node.js/all.zip' })).rawPayload));
-    assert.deepEqual(Object.keys(node), ['HUB-2021-0003.json']);
+    assert.deepEqual(Object.keys(node), ['OSV-2021-0003.json']);
   });
 
   test('rate limits: a valid token has its own budget, invented tokens share the address budget', async () => {

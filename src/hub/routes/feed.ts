@@ -5,6 +5,7 @@
  *       ask with next time, `more` says whether to ask again at once.
  *   GET /v1/export/all.zip                     every published record (withdrawn ones too) as
  *       `<id>.json`, like OSV's bucket exports; `/v1/export/<ecosystem>/all.zip` per ecosystem.
+ *       Files are valid standalone OSV (toExportOsv): `x_NSWG-ECO-1.json` for hub ids.
  * The zip is streamed (fflate) while the store pages through the records, so memory stays flat.
  */
 import { PassThrough } from 'node:stream';
@@ -13,6 +14,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Zip, ZipDeflate } from 'fflate';
 import { AppError } from '../../core/errors.ts';
 import type { OsvRecord } from '../../core/osv.ts';
+import { idFileName, toExportOsv } from '../../advisory/export.ts';
 
 const problems = PROBLEM_RESPONSES;
 
@@ -73,9 +75,12 @@ export default async function feedRoutes(app: FastifyInstance): Promise<void> {
       try {
         for await (const r of s.advisories.exportAll({ includeWithdrawn: true }) as AsyncIterable<OsvRecord>) {
           if (ecosystem && !r.affected?.some((a) => a.package?.ecosystem.toLowerCase() === ecosystem.toLowerCase())) continue;
-          const file = new ZipDeflate(`${r.id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`, { level: 6 });
+          // standalone OSV files, as `db export --format osv` writes them: ids without a
+          // registered prefix become `x_<id>` (the id stays an alias), Node.js core → GIT package
+          const osv = toExportOsv(r);
+          const file = new ZipDeflate(idFileName(osv.id), { level: 6 });
           zip.add(file);
-          file.push(Buffer.from(JSON.stringify(r, null, 2)), true);
+          file.push(Buffer.from(JSON.stringify(osv, null, 2)), true);
           // let the socket drain
           if (out.writableNeedDrain) await new Promise((res) => out.once('drain', res));
         }
