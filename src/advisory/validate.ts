@@ -361,34 +361,25 @@ export function validateNswg(kind: NswgKind, value: unknown, file: string, base 
 // OSV
 
 const require = createRequire(import.meta.url);
-let osvValidator: ValidateFunction | undefined;
+const compiled = new Map<string, ValidateFunction>();
 
-/** The OSV schema validator (compiled once, on first use). */
-function osvSchema(): ValidateFunction {
-  if (!osvValidator) {
-    // loaded on first use: importing the advisory layer stays cheap for commands that never validate
-    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-    const addFormats = (require('ajv-formats') as { default: (a: unknown) => void }).default;
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    addFormats(ajv);
-    osvValidator = ajv.compile(require('./schemas/osv-schema.json') as object);
-  }
-  return osvValidator;
-}
-
-let openVexValidator: ValidateFunction | undefined;
-
-/** The OpenVEX 0.2.0 schema validator (compiled once, on first use). IRIs are checked for a scheme. */
-function openVexSchema(): ValidateFunction {
-  if (!openVexValidator) {
+/**
+ * A bundled schema's validator, compiled once on first use (ajv is loaded then too, so
+ * importing the advisory layer stays cheap for commands that never validate). Both bundled
+ * schemas are draft 2020-12; OpenVEX's `iri` format is checked for a scheme.
+ */
+function schema(file: 'osv-schema.json' | 'openvex-schema.json'): ValidateFunction {
+  let v = compiled.get(file);
+  if (!v) {
     const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
     const addFormats = (require('ajv-formats') as { default: (a: unknown) => void }).default;
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(ajv);
     ajv.addFormat('iri', /^[a-z][a-z0-9+.-]*:\S+$/i);
-    openVexValidator = ajv.compile(require('./schemas/openvex-schema.json') as object);
+    v = ajv.compile(require(`./schemas/${file}`) as object);
+    compiled.set(file, v);
   }
-  return openVexValidator;
+  return v;
 }
 
 /**
@@ -398,7 +389,7 @@ function openVexSchema(): ValidateFunction {
  * statement should describe its vulnerability.
  */
 export function validateOpenVex(value: unknown, file: string): Problem[] {
-  const validate = openVexSchema();
+  const validate = schema('openvex-schema.json');
   const problems = validate(value) ? [] : schemaProblems(validate.errors, file, '', 'openvex/schema');
   for (const p of problems) {
     const dup = /must NOT have duplicate items \(items ## (\d+) and (\d+) are identical\)/.exec(p.message);
@@ -466,7 +457,7 @@ export function schemaProblems(errors: readonly ErrorObject[] | null | undefined
 
 /** OSV schema 1.7 plus semantic checks. */
 export function validateOsv(value: unknown, file: string, base = ''): Problem[] {
-  const validate = osvSchema();
+  const validate = schema('osv-schema.json');
   const problems = validate(value) ? [] : schemaProblems(validate.errors, file, base, 'osv/schema');
   if (!value || typeof value !== 'object' || Array.isArray(value)) return problems;
   const rec = value as Record<string, unknown>;
