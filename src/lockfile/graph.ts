@@ -13,8 +13,12 @@ import type {
   NotAuditableReason,
 } from '../core/lockgraph.ts';
 
+/**
+ * A package before it has its id. Readers write every field in one literal, `id` first and
+ * the flags included, so that all packages share one object shape (no property added later).
+ */
 export type NewPackage = Omit<LockPackage, 'id' | 'dev' | 'optional' | 'peer'> &
-  Partial<Pick<LockPackage, 'dev' | 'optional' | 'peer'>>;
+  Partial<Pick<LockPackage, 'id' | 'dev' | 'optional' | 'peer'>>;
 
 export class GraphBuilder {
   readonly importers: LockImporter[] = [];

@@ -148,6 +148,10 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
     const notAuditable = src.workspace !== undefined ? { reason: 'workspace' as const, spec: ref } : src.notAuditable;
     const version = ref.startsWith('npm:') ? splitAt(ref.slice(4))[1] : ref;
     const id = g.addPackage({
+      id: 0,
+      dev: false,
+      optional: false,
+      peer: false,
       name: ref.startsWith('npm:') ? splitAt(ref.slice(4))[0] : name,
       version,
       alias: installed !== name ? installed : undefined,

@@ -135,6 +135,7 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
       }
       const name = typeof e.name === 'string' ? e.name : key.slice(key.lastIndexOf('/') + 1);
       const id = g.addPackage({
+        id: 0,
         name, version: typeof e.version === 'string' ? e.version : '', key,
         notAuditable: { reason: 'file', spec: `file:${key}` },
         extraneous: e.extraneous === true ? true : undefined,
@@ -206,6 +207,7 @@ function addEntry(g: GraphBuilder, e: Record<string, unknown>, key: string, inst
   let notAuditable = classifySource(version) ?? classifySource(resolved);
   if (!notAuditable && !version) notAuditable = { reason: 'unknown-source', spec: resolved ?? key };
   return g.addPackage({
+    id: 0,
     name,
     version,
     alias: name !== installed ? installed : undefined,

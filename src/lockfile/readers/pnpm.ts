@@ -111,6 +111,10 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
     const res = meta && isObject(meta.resolution) ? meta.resolution : undefined;
     const line = lines?.get(key);
     const id = g.addPackage({
+      id: 0,
+      dev: false,
+      optional: false,
+      peer: false,
       name,
       version,
       resolved: res && typeof res.tarball === 'string' ? res.tarball : undefined,

@@ -110,6 +110,10 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
     const installed = splitAt(descriptors[0] ?? '')[0];
     const notAuditable = kind.notAuditable ?? (e.linkType === 'soft' ? { reason: 'link' as const, spec: resolution } : undefined);
     const id = g.addPackage({
+      id: 0,
+      dev: false,
+      optional: false,
+      peer: false,
       name: resolvedName,
       version: typeof e.version === 'string' ? e.version : '',
       alias: installed !== resolvedName ? installed : undefined,

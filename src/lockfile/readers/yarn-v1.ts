@@ -174,6 +174,10 @@ export function readYarnClassic({ path, text, project }: LockfileInput): LockGra
     name ??= installed;
     const notAuditable = classifyRange(firstRange) ?? classifySource(resolved);
     const id = g.addPackage({
+      id: 0,
+      dev: false,
+      optional: false,
+      peer: false,
       name,
       version,
       alias: installed !== name ? installed : undefined,
