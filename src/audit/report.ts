@@ -2,7 +2,7 @@
  * Reporters of `nodesec audit`: text (grouped by advisory), JSON (versioned, schema in
  * docs/schemas/audit-report.v1.schema.json), markdown (PR comments) and SARIF.
  */
-import type { Severity } from '../core/finding.ts';
+import type { Finding, Severity } from '../core/finding.ts';
 import { SEVERITIES } from '../core/finding.ts';
 import type { IgnoreEntry } from '../core/ignore.ts';
 import type { AdvisorySourceMeta } from '../core/osv.ts';
@@ -172,9 +172,11 @@ export function auditMarkdown(r: AuditResult, m: AuditReportMeta): string {
   return `${out.join('\n')}\n`;
 }
 
-export function auditSarif(r: AuditResult, toolVersion: string): Record<string, unknown> {
+/** SARIF rule metadata for audit findings: one rule per advisory, described by the advisory, not by a package. */
+export function auditSarifRules(findings: readonly Finding[]): Map<string, SarifRuleMeta> {
   const rules = new Map<string, SarifRuleMeta>();
-  for (const f of r.findings) {
+  for (const f of findings) {
+    if (f.check !== 'audit') continue;
     const d = f.data as AuditFindingData;
     if (rules.has(d.id)) continue;
     rules.set(d.id, {
@@ -189,5 +191,9 @@ export function auditSarif(r: AuditResult, toolVersion: string): Record<string, 
       tags: ['dependency', 'vulnerability', ...d.aliases.filter((a) => /^CVE-/i.test(a))],
     });
   }
-  return toSarif(r.findings, { toolVersion, rules });
+  return rules;
+}
+
+export function auditSarif(r: AuditResult, toolVersion: string): Record<string, unknown> {
+  return toSarif(r.findings, { toolVersion, rules: auditSarifRules(r.findings) });
 }

@@ -31,6 +31,7 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
     import('node:path'),
     import('node:fs/promises'),
   ]);
+  const { auditSarifRules } = await import('../../audit/report.ts');
   const { formatError, VERSION } = await cliMain();
   const dir = resolve(ctx.cwd, target ?? '.');
   const st = await stat(dir).catch(() => undefined);
@@ -107,7 +108,7 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
       ignores: { source: policy.source ?? null, expired, unused },
       exitCode: exit,
     }),
-    sarif: () => toSarif(all, { toolVersion: VERSION }),
+    sarif: () => toSarif(all, { toolVersion: VERSION, rules: auditSarifRules(all) }),
     markdown: () => report.checkMarkdown(entries, { dir: target ?? '.' }),
     text: () => report.checkText(entries, { dir: target ?? '.', color: ctx.color, unused: unused.map((e) => e.id), expired: [] }),
   });
