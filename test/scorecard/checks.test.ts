@@ -98,6 +98,12 @@ FROM build
     }, 'Pinned-Dependencies');
     assert.equal(r.score, 4);
   });
+  test('here-document bodies are data, not commands', async () => {
+    // Only the `npm ci` after the here-document is a dependency: pinned, 10.
+    const r = await score({ 'setup.sh': '#!/bin/sh\ncat > install.sh <<EOF\nnpm install left-pad\ncurl -s https://x | bash\nEOF\nnpm ci\n' }, 'Pinned-Dependencies');
+    assert.equal(r.score, 10);
+    assert.deepEqual(r.report.checks[0]!.details.map((d) => d.text), ['  1 out of   1 npmCommand dependencies pinned']);
+  });
   test('a downloaded script run later in a shell script is download-then-run: 0', async () => {
     const r = await score({ 'scripts/setup.sh': '#!/bin/bash\ncurl -o install.sh https://example.com/i.sh\nbash install.sh\n' }, 'Pinned-Dependencies');
     assert.equal(r.score, 0);

@@ -2,7 +2,8 @@
  * Shell scripts as scorecard's Pinned-Dependencies reads them (checks/raw/shell_download_validate.go,
  * which walks an mvdan/sh syntax tree). This is a bounded, line-aware tokenizer rather than a
  * full POSIX parser: statements are split on newlines, `;`, `&&`, `||` and `&`, pipelines on
- * `|`; quotes are removed; `$(...)`, `<(...)` and `bash -c "..."` bodies are scanned
+ * `|`; quotes are removed; here-document bodies are skipped (data, not commands);
+ * `$(...)`, `<(...)` and `bash -c "..."` bodies are scanned
  * recursively. Leading `VAR=value` assignments are dropped (they are not arguments in mvdan's
  * CallExpr); `sudo` is kept, as scorecard keeps it (so `sudo npm install` is not an npm command
  * for scorecard either).
@@ -52,6 +53,7 @@ function parse(script: string): Cmd[][] {
   let cmdLine = -1;
   let cmdStart = 0;
   let line = 0;
+  const heredocs: { delim: string; strip: boolean }[] = [];
   const endWord = () => {
     if (inWord) words.push(word);
     word = '';
@@ -141,6 +143,24 @@ function parse(script: string): Cmd[][] {
     if (c === '\n') {
       endPipeline(i);
       line++;
+      // Here-document bodies are data, not commands: skip to the delimiter line.
+      for (const h of heredocs.splice(0)) {
+        let j = i + 1;
+        for (;;) {
+          const nl = script.indexOf('\n', j);
+          const text = script.slice(j, nl === -1 ? n : nl);
+          const cmp = h.strip ? text.replace(/^\t+/, '') : text;
+          if (nl === -1) {
+            j = n;
+            break;
+          }
+          line++;
+          j = nl + 1;
+          if (cmp === h.delim) break;
+        }
+        i = j - 1;
+        cmdStart = j;
+      }
       continue;
     }
     if (c === ';' || (c === '&' && script[i + 1] !== '>')) {
@@ -154,6 +174,20 @@ function parse(script: string): Cmd[][] {
         endPipeline(i);
       } else endCmd(i);
       continue;
+    }
+    if (c === '<' && script[i + 1] === '<' && script[i + 2] !== '<') {
+      // here-document: `<<[-] [']DELIM[']`; its body starts on the next line
+      endWord();
+      let j = i + 2;
+      const strip = script[j] === '-';
+      if (strip) j++;
+      while (script[j] === ' ' || script[j] === '\t') j++;
+      const m = /^(['"]?)([A-Za-z0-9_.-]+)\1/.exec(script.slice(j, j + 100));
+      if (m) {
+        heredocs.push({ delim: m[2]!, strip });
+        i = j + m[0].length - 1;
+        continue;
+      }
     }
     if (c === '>' || c === '<') {
       // redirection: keep it as a word of its own so that `> file` is visible
