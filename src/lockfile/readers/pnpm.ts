@@ -144,7 +144,18 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
     const m = project?.manifest(ip);
     importerIndex.set(ip, g.addImporter({ path: ip, ...(m?.name && { name: m.name }), ...(m?.version && { version: m.version }) }));
   }
+  /** `link:` targets that are not importers: listed as not-auditable link packages, once each. */
   const links = new Map<string, number>();
+  const linkTo = (base: string, dep: string, ref: string): number | undefined => {
+    const target = posix.normalize(posix.join(base, ref.slice(5)));
+    if (importerIndex.has(target)) return undefined; // a workspace: an importer of its own
+    let to = links.get(target);
+    if (to === undefined) {
+      to = g.addPackage({ id: 0, dev: false, optional: false, peer: false, name: dep, version: '', key: `link:${target}`, notAuditable: { reason: 'link', spec: ref } });
+      links.set(target, to);
+    }
+    return to;
+  };
   for (const ip in importerSection) {
     const imp = importerSection[ip];
     if (!isObject(imp)) continue;
@@ -158,14 +169,8 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
         const ref = isObject(v) ? String(v.version ?? '') : String(v);
         const spec = isObject(v) ? String(v.specifier ?? '') : specifiers ? String(specifiers[dep] ?? '') : undefined;
         if (ref.startsWith('link:')) {
-          const target = posix.normalize(posix.join(ip, ref.slice(5)));
-          if (importerIndex.has(target)) continue; // a workspace: an importer of its own
-          let to = links.get(target);
-          if (to === undefined) {
-            to = g.addPackage({ name: dep, version: '', key: ref, notAuditable: { reason: 'link', spec: ref } });
-            links.set(target, to);
-          }
-          g.edge(from, to, kind, dep, spec);
+          const to = linkTo(ip, dep, ref);
+          if (to !== undefined) g.edge(from, to, kind, dep, spec);
           continue;
         }
         const to = lookup(dep, ref);
@@ -186,8 +191,8 @@ export function readPnpm({ path, text, project }: LockfileInput): LockGraph {
         // pnpm lists the resolved peers among the dependencies; the metadata says which they are
         const kind = fieldKind === 'prod' && peers && dep in peers ? 'peer' : fieldKind;
         const ref = String(deps[dep]);
-        if (ref.startsWith('link:')) continue;
-        const to = lookup(dep, ref);
+        const to = ref.startsWith('link:') ? linkTo('.', dep, ref) : lookup(dep, ref);
+        if (to === undefined && ref.startsWith('link:')) continue;
         if (to === undefined) {
           if (kind !== 'optional') g.warn(`${g.packages[id]!.key} depends on ${dep}@${ref}, which the lockfile does not list`, g.packages[id]!.line);
           continue;
