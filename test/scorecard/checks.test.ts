@@ -98,6 +98,10 @@ FROM build
     }, 'Pinned-Dependencies');
     assert.equal(r.score, 4);
   });
+  test('commands inside if/while/do are found', async () => {
+    // npm 1/2 (npm install unpinned, npm ci pinned), pip 0/1: 10 * (10 + 0) / (20 + 10) = 3
+    assert.equal((await score({ 'ci.sh': '#!/bin/bash\nif npm install; then\n  echo ok\nelse pip install x\nfi\nwhile true; do npm ci; done\n' }, 'Pinned-Dependencies')).score, 3);
+  });
   test('here-document bodies are data, not commands', async () => {
     // Only the `npm ci` after the here-document is a dependency: pinned, 10.
     const r = await score({ 'setup.sh': '#!/bin/sh\ncat > install.sh <<EOF\nnpm install left-pad\ncurl -s https://x | bash\nEOF\nnpm ci\n' }, 'Pinned-Dependencies');

@@ -39,6 +39,7 @@ const MAX_DEPTH = 4;
 const base = (s: string) => s.slice(s.lastIndexOf('/') + 1);
 const isBinary = (expected: string, name: string | undefined) => name !== undefined && base(name).toLowerCase() === expected.toLowerCase();
 
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', 'time']);
 const INTERPRETERS = ['sh', 'bash', 'dash', 'ksh', 'mksh', 'zsh', 'python', 'python2', 'python3', 'perl', 'ruby', 'php', 'node', 'nodejs', 'java', 'exec', 'su', 'pwsh', 'powershell'];
 const SHELLS = ['sh', 'bash', 'dash', 'ksh', 'mksh'];
 const DOWNLOADERS = ['curl', 'wget', 'gsutil'];
@@ -61,9 +62,9 @@ function parse(script: string): Cmd[][] {
   };
   const endCmd = (i: number) => {
     endWord();
-    // drop leading assignments
+    // drop leading reserved words (`if npm ci; then`: the command is `npm ci`) and assignments
     let k = 0;
-    while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!)) k++;
+    while (k < words.length && (RESERVED.has(words[k]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!))) k++;
     const argv = words.slice(k);
     if (argv.length > 0) pipeline.push({ argv, line: cmdLine < 0 ? line : cmdLine, text: script.slice(cmdStart, i).trim() });
     words = [];
