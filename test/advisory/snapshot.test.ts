@@ -74,6 +74,10 @@ test('db build: merges sources (newest modified wins), writes atomically (no tem
     assert.equal(j.records, 640);
     assert.equal(j.ageHours, 2);
     assert.equal(j.integrity, 'ok');
+    const gate = await runCli(['db', 'info', '--max-age', '1', out], { now: () => new Date(Date.parse(s.header.builtAt) + 7_200_000) });
+    assert.equal(gate.exit, 1);
+    assert.match(gate.stderr, /older than --max-age 1/);
+    assert.equal((await runCli(['db', 'info', '--max-age', '3', out], { now: () => new Date(Date.parse(s.header.builtAt) + 7_200_000) })).exit, 0);
     const broken = await runCli(['db', 'build', '--from', join(dir, 'nope'), '--out', out]);
     assert.equal(broken.exit, 3);
     assert.equal((await loadSnapshot(out)).size, 640, 'a failed build leaves the snapshot as it was');

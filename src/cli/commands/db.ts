@@ -388,13 +388,17 @@ const info: DbSubcommand = (db, ctx) => {
     .description('Show a snapshot: where it came from, how fresh it is, and whether it passes its integrity check')
     .argument('[file]', 'snapshot file (default: the snapshot in the cache dir)')
     .addOption(formatOption(['text', 'json']))
+    .option('--max-age <hours>', 'exit 1 when the snapshot is older than this (a CI freshness gate)')
     .addHelpText('after', `
 Examples:
   $ nodesec db info
   $ nodesec db info --format json advisories.snapshot
+  $ nodesec db info --max-age 48          fail when the snapshot is more than two days old
 
-Exit codes: 0 ok, 3 missing, corrupt or of an unsupported version.`)
-    .action(async (file: string | undefined, flags: { format: 'text' | 'json' }) => {
+Exit codes: 0 ok, 1 older than --max-age, 2 usage, 3 missing, corrupt or of an unsupported version.`)
+    .action(async (file: string | undefined, flags: { format: 'text' | 'json'; maxAge?: string }) => {
+      const maxAge = flags.maxAge === undefined ? undefined : Number(flags.maxAge);
+      if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge >= 0)) throw new AppError('ERR_USAGE', `--max-age must be a number of hours, got "${flags.maxAge}"`);
       const { resolve } = await import('node:path');
       const { defaultSnapshotPath } = await import('../../advisory/source.ts');
       const { loadSnapshot } = await import('../../advisory/snapshot.ts');
@@ -402,10 +406,13 @@ Exit codes: 0 ok, 3 missing, corrupt or of an unsupported version.`)
       const snap = await loadSnapshot(path);
       const h = snap.header;
       const ageHours = (ctx.now().getTime() - new Date(h.builtAt).getTime()) / 3_600_000;
+      const stale = maxAge !== undefined && ageHours > maxAge;
+      if (stale) ctx.exitCode = EXIT.FINDINGS;
       if (flags.format === 'json') {
-        writeJson(ctx, { file: file ?? path, ...h, ageHours: Math.round(ageHours * 10) / 10, integrity: 'ok' });
+        writeJson(ctx, { file: file ?? path, ...h, ageHours: Math.round(ageHours * 10) / 10, integrity: 'ok', ...(maxAge !== undefined && { stale }) });
         return;
       }
+      if (stale) ctx.stderr.write(`snapshot is ${ageHours.toFixed(1)} h old, older than --max-age ${maxAge}: run \`nodesec db sync\`\n`);
       ctx.stdout.write(`${file ?? path}\n  format version ${h.version}, integrity ok (sha256 ${h.sha256})\n  built ${h.builtAt} (${ageHours.toFixed(1)} h ago), newest record ${h.newestModified ?? 'n/a'}\n  ${h.records} advisories, ${h.vexStatements} VEX statements\n`);
       for (const s of h.sources) ctx.stdout.write(`  source ${s.kind} ${s.location}: ${s.records} records${s.fetchedAt ? `, fetched ${s.fetchedAt}` : ''}\n`);
     });
