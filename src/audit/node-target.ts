@@ -4,6 +4,8 @@
  *   .nvmrc, .node-version        the version developers and CI install (nvm, fnm, nodenv, setup-node)
  *   package.json volta.node      an exact pin (Volta)
  *   package.json engines.node    the range the project supports
+ *   Dockerfile FROM node:<tag>   the runtime the image ships (root-level Dockerfiles)
+ *   .github/workflows node-version   the versions CI tests on (setup-node, matrix lists)
  *
  * How each is checked (docs/check.md):
  * - an exact version (`20.11.1`, `v20.11.1`, volta pins): the full runtime check, CVEs and end-of-life;
@@ -83,6 +85,68 @@ export async function findNodeTargets(dir: string, schedule: Schedule | undefine
     if (typeof engines === 'string' && semver.validRange(engines)) {
       out.push({ kind: 'range', range: engines, location: { file: 'package.json', line: lineOf(pkgText, /"node"\s*:\s*"/) }, source: 'package.json engines.node', spec: engines });
     }
+  }
+  out.push(...(await imageAndCiTargets(dir, schedule)));
+  return out;
+}
+
+/** `node:<tag>` of a FROM line: `20`, `20.11.1-alpine`, `lts-slim`... as a version or a line. */
+export function parseImageTag(tag: string, schedule: Schedule | undefined): { kind: 'exact'; version: string } | { kind: 'line'; line: string } | undefined {
+  const m = /^(\d+(?:\.\d+){0,2})(?:-|$)/.exec(tag);
+  if (!m) return undefined; // lts, current, latest, alpine...: whatever is newest
+  return parseVersionFile(m[1]!, schedule);
+}
+
+const FROM = /^\s*FROM\s+(?:--platform=\S+\s+)?(?:[\w.-]+(?::\d+)?\/)?(?:library\/)?node:([\w.-]+)/i;
+const SETUP_NODE = /^\s*(?:-\s*)?node-version\s*:\s*(.+?)\s*(?:#.*)?$/;
+
+/**
+ * Node.js versions in Dockerfiles (`FROM node:18-alpine`) and GitHub workflows (`node-version:`
+ * of setup-node, matrix lists included), each with file and line. Bounded: root-level
+ * Dockerfiles and `.github/workflows/*.yml`, files over 1 MiB skipped.
+ */
+async function imageAndCiTargets(dir: string, schedule: Schedule | undefined): Promise<NodeTarget[]> {
+  const out: NodeTarget[] = [];
+  const files: string[] = [];
+  const { readdir, stat } = await import('node:fs/promises');
+  const list = async (sub: string, keep: (name: string) => boolean) => {
+    try {
+      for (const name of (await readdir(join(dir, sub))).sort()) if (keep(name)) files.push(sub ? `${sub}/${name}` : name);
+    } catch {
+      // absent
+    }
+  };
+  await list('', (n) => n === 'Dockerfile' || n.startsWith('Dockerfile.') || n.endsWith('.Dockerfile'));
+  await list('.github/workflows', (n) => /\.ya?ml$/.test(n));
+  for (const file of files) {
+    let text: string;
+    try {
+      if ((await stat(join(dir, file))).size > 1024 * 1024) continue;
+      text = await readFile(join(dir, file), 'utf8');
+    } catch {
+      continue;
+    }
+    const lines = text.split(/\r?\n/);
+    lines.forEach((line, i) => {
+      const location = { file, line: i + 1 };
+      if (file.startsWith('.github/')) {
+        const m = SETUP_NODE.exec(line);
+        if (!m) return;
+        const raw = m[1]!.replace(/^\[|\]$/g, '');
+        for (const item of raw.split(',').map((x) => x.trim().replace(/^['"]|['"]$/g, '')).filter(Boolean)) {
+          if (item.includes('${{')) continue;
+          const p = parseVersionFile(item, schedule);
+          if (p?.kind === 'exact') out.push({ kind: 'exact', version: p.version, location, source: `${file} node-version`, spec: item });
+          else if (p?.kind === 'line') out.push({ kind: 'line', line: p.line, location, source: `${file} node-version`, spec: item });
+        }
+      } else {
+        const m = FROM.exec(line);
+        if (!m) return;
+        const p = parseImageTag(m[1]!, schedule);
+        if (p?.kind === 'exact') out.push({ kind: 'exact', version: p.version, location, source: `${file} FROM node:${m[1]}`, spec: m[1]! });
+        else if (p?.kind === 'line') out.push({ kind: 'line', line: p.line, location, source: `${file} FROM node:${m[1]}`, spec: m[1]! });
+      }
+    });
   }
   return out;
 }

@@ -49,3 +49,12 @@ test('targets of a project, with file and line', async () => {
   ]);
   assert.deepEqual(await findNodeTargets(join(OWN, 'audit', 'small-npm'), schedule), []);
 });
+
+test('Dockerfile FROM node:<tag> and workflow node-version values are targets, with file and line', async () => {
+  const t = await findNodeTargets(join(OWN, 'audit', 'project-docker'), schedule);
+  assert.deepEqual(t.map((x) => `${x.kind === 'exact' ? x.version : x.kind === 'line' ? x.line : x.range} ${x.location.file}:${x.location.line}`), [
+    'v16 Dockerfile:1',
+    'v22.1.0 Dockerfile:3',
+    'v14 .github/workflows/ci.yml:12',
+  ]);
+});

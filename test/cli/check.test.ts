@@ -75,3 +75,13 @@ test('a bad failOn in .nodesec.json is a config error (exit 2) naming the field'
   assert.equal(r.exit, 2);
   assert.match(r.stderr, /ERR_CONFIG_INVALID.*\.nodesec\.json#\/runtime-config\/failOn: failOn must be one of/);
 });
+
+test('node check: Dockerfile images are checked for Linux, CI matrices that test end-of-life lines are low', async () => {
+  const r = await runCli(['check', join(OWN, 'audit', 'project-docker'), '--only', 'node', '--db', NSWG_VULN, '--format', 'json'], { env, now });
+  const f = (JSON.parse(r.stdout).checks[0].findings as Json[]);
+  const eol = f.filter((x) => x.ruleId === 'node-end-of-life').map((x) => `${x.severity} ${x.location.file}:${x.location.line}`);
+  assert.deepEqual(eol, ['high Dockerfile:1', 'low .github/workflows/ci.yml:12']);
+  const cves = f.filter((x) => x.ruleId.startsWith('NSWG-COR-'));
+  assert.ok(cves.length > 0 && cves.every((x) => x.location.line === 3));
+  assert.ok(cves.every((x) => x.data.environments.includes('all') || x.data.environments.includes('linux')), 'no Windows-only record for a Linux image');
+});
