@@ -40,7 +40,7 @@ const base = (s: string) => s.slice(s.lastIndexOf('/') + 1);
 const isBinary = (expected: string, name: string | undefined) => name !== undefined && base(name).toLowerCase() === expected.toLowerCase();
 
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', 'time']);
-const INTERPRETERS = ['sh', 'bash', 'dash', 'ksh', 'mksh', 'zsh', 'python', 'python2', 'python3', 'perl', 'ruby', 'php', 'node', 'nodejs', 'java', 'exec', 'su', 'pwsh', 'powershell'];
+const INTERPRETERS = ['sh', 'bash', 'dash', 'ksh', 'mksh', 'python', 'python2', 'python3', 'perl', 'ruby', 'php', 'node', 'nodejs', 'java', 'exec', 'su'];
 const SHELLS = ['sh', 'bash', 'dash', 'ksh', 'mksh'];
 const DOWNLOADERS = ['curl', 'wget', 'gsutil'];
 
