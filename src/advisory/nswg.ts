@@ -217,6 +217,18 @@ function sourceRef(osv: OsvRecord): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // npm
 
+/** OSV `details` of an npm advisory: the overview, then the WG's recommendation as its own section. */
+const RECOMMENDATION = '\n\n## Recommendation\n\n';
+
+function withRecommendation(overview: string, recommendation: unknown): string {
+  return typeof recommendation === 'string' && recommendation ? `${overview}${RECOMMENDATION}${recommendation}` : overview;
+}
+
+function splitRecommendation(details: string): { overview: string; recommendation: string | null } {
+  const at = details.lastIndexOf(RECOMMENDATION);
+  return at < 0 ? { overview: details, recommendation: null } : { overview: details.slice(0, at), recommendation: details.slice(at + RECOMMENDATION.length) };
+}
+
 const NPM_KEYS = [
   'id', 'created_at', 'updated_at', 'title', 'author', 'module_name', 'publish_date', 'cves',
   'vulnerable_versions', 'patched_versions', 'overview', 'recommendation', 'references',
@@ -233,7 +245,8 @@ function deriveNpm(osv: OsvRecord, key: string): Derived {
     case 'cves': return (osv.aliases ?? []).filter((a) => a.startsWith('CVE-'));
     case 'vulnerable_versions': return affectedNswg(osv).vulnerable_versions ?? NONE;
     case 'patched_versions': return Object.hasOwn(affectedNswg(osv), 'patched_versions') ? affectedNswg(osv).patched_versions : NONE;
-    case 'overview': return osv.details ?? NONE;
+    case 'overview': return osv.details === undefined ? NONE : splitRecommendation(osv.details).overview;
+    case 'recommendation': return osv.details === undefined ? NONE : splitRecommendation(osv.details).recommendation;
     case 'references': return referencesWithout(osv, sourceRef(osv));
     case 'cvss_vector': return osv.severity?.[0]?.score ?? null;
     default: return NONE;
@@ -274,7 +287,7 @@ export function nswgNpmToOsv(rec: NswgNpmRecord | Record<string, unknown>, id: s
     ...(published && { published }),
     ...(aliases && { aliases }),
     ...(typeof r.title === 'string' && { summary: r.title }),
-    ...(typeof r.overview === 'string' && { details: r.overview }),
+    ...(typeof r.overview === 'string' && { details: withRecommendation(r.overview, r.recommendation) }),
     ...(severity && { severity: [severity] }),
     affected: [
       {
