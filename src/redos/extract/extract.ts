@@ -7,7 +7,7 @@
  * A file that does not parse is not an exception: the result carries `parseError` (the scan
  * turns it into a `parse-error` finding) and whatever the parser recovered is still searched.
  */
-import { parseSync, visitorKeys, type ParserOptions } from 'oxc-parser';
+import { parseSync, rawTransferSupported, visitorKeys, type ParserOptions } from 'oxc-parser';
 import type { RegexSite } from '../types.ts';
 import { DEFAULT_FOLD_LIMITS, Interpreter, isRegExpCallee, type Env, type FoldLimits, type LazyBinding, type Node, UNKNOWN } from './fold.ts';
 
@@ -81,10 +81,27 @@ function parserAttempts(filename: string): ParserOptions[] {
 
 type Parsed = ReturnType<typeof parseSync>;
 
+/**
+ * oxc's raw transfer hands the AST over through shared memory instead of JSON: about twice as
+ * fast on large files. Used when the platform supports it, with the JSON path as the fallback.
+ */
+let raw = rawTransferSupported();
+
+function parseOnce(filename: string, source: string, opts: ParserOptions): Parsed {
+  if (raw) {
+    try {
+      return parseSync(filename, source, { ...opts, experimentalRawTransfer: true } as ParserOptions);
+    } catch {
+      raw = false;
+    }
+  }
+  return parseSync(filename, source, opts);
+}
+
 function parse(filename: string, source: string): { result: Parsed; errors: Parsed['errors'] } {
   let best: { result: Parsed; errors: Parsed['errors'] } | undefined;
   for (const opts of parserAttempts(filename)) {
-    const result = parseSync(filename, source, opts);
+    const result = parseOnce(filename, source, opts);
     const errors = result.errors.filter((e) => e.severity === 'Error');
     if (errors.length === 0) return { result, errors };
     if (!best || (best.result.program.body.length === 0 && result.program.body.length > 0)) best = { result, errors };
