@@ -7,6 +7,7 @@
  *   GET  /api/v1/audit                  admin: the append-only audit log, newest first
  */
 import { PROBLEM_RESPONSES } from '../problem.ts';
+import { requireStore } from '../store-adapter.ts';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import type { OsvRecord } from '../../core/osv.ts';
@@ -18,11 +19,7 @@ export const MAX_IMPORT = 5000;
 const problems = PROBLEM_RESPONSES;
 
 export default async function adminRoutes(app: FastifyInstance): Promise<void> {
-  const store = () => {
-    const s = app.hubDeps.store;
-    if (!s) throw new AppError('ERR_STORE_UNAVAILABLE', 'this hub has no store');
-    return s;
-  };
+  const store = () => requireStore(app);
 
   app.get('/api/v1/me', {
     preHandler: app.requireScope('read'),

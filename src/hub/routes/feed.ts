@@ -10,9 +10,9 @@
  */
 import { PassThrough } from 'node:stream';
 import { PROBLEM_RESPONSES } from '../problem.ts';
+import { requireStore } from '../store-adapter.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Zip, ZipDeflate } from 'fflate';
-import { AppError } from '../../core/errors.ts';
 import type { OsvRecord } from '../../core/osv.ts';
 import { idFileName, toExportOsv } from '../../advisory/export.ts';
 
@@ -31,11 +31,7 @@ const ChangeSchema = {
 } as const;
 
 export default async function feedRoutes(app: FastifyInstance): Promise<void> {
-  const store = () => {
-    const s = app.hubDeps.store;
-    if (!s) throw new AppError('ERR_STORE_UNAVAILABLE', 'this hub has no store to read the change feed from');
-    return s;
-  };
+  const store = () => requireStore(app);
 
   app.get<{ Querystring: { since?: string; limit?: string } }>('/v1/changes', {
     schema: {

@@ -14,6 +14,7 @@
  * authenticates, validates and shapes JSON. Invisible submissions answer 404, never 403, so
  * their ids do not leak.
  */
+import { requireStore } from '../store-adapter.ts';
 import type { FastifyInstance } from 'fastify';
 import type { OsvRecord } from '../../core/osv.ts';
 import type { Principal, Submission, SubmissionStatus } from '../../store/types.ts';
@@ -101,11 +102,7 @@ function editInput(body: EditBody, now: Date): { records?: OsvRecord[]; embargoU
 }
 
 export default async function submissionRoutes(app: FastifyInstance): Promise<void> {
-  const store = () => {
-    const s = app.hubDeps.store;
-    if (!s) throw new AppError('ERR_STORE_UNAVAILABLE', 'this hub has no store for submissions');
-    return s;
-  };
+  const store = () => requireStore(app);
   const bodyLimit = app.hubConfig.ingestBodyLimit;
   const EditSchema = {
     type: 'object',
