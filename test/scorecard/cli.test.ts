@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -51,7 +51,6 @@ describe('nodesec scorecard check', () => {
 
   test('exceptions: file-scoped and whole-check, with the exact score kept', async () => {
     const dir = sample();
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, '.nodesec.json'), JSON.stringify({
       ignore: [
         { id: 'Binary-Artifacts', files: ['vendor/**'], reason: 'vendored installer, tracked in #12', until: '2099-01-01' },
@@ -101,6 +100,12 @@ describe('nodesec scorecard check', () => {
     assert.match(md.stdout, /\| \[Binary-Artifacts\]\(https:\/\/github\.com\/ossf\/scorecard\/blob\/main\/docs\/checks\.md#binary-artifacts\) \| High \| 8 \|/);
     assert.equal((await runCli(['scorecard', 'check', dir, '--no-git', '--min-score', '9'])).exit, 1);
     assert.equal((await runCli(['scorecard', 'check', dir, '--no-git', '--min-score', '1'])).exit, 0);
+    writeFileSync(join(dir, '.nodesec.json'), JSON.stringify({ scorecard: { minScore: 9.5 } }));
+    assert.equal((await runCli(['scorecard', 'check', dir, '--no-git'])).exit, 1);
+    writeFileSync(join(dir, '.nodesec.json'), JSON.stringify({ scorecard: { minScore: 'high' } }));
+    const bad = await runCli(['scorecard', 'check', dir, '--no-git']);
+    assert.equal(bad.exit, 2);
+    assert.match(bad.stderr, /ERR_CONFIG_INVALID.*#\/scorecard\/minScore/);
   });
 
   test('bad input: unknown check, bad --min-score, missing directory', async () => {

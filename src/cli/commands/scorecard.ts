@@ -46,6 +46,15 @@ async function checkAction(ctx: CliContext, dir: string | undefined, o: CheckOpt
   }
   const source = await localSource(root, { git: o.git });
   const ignore = await loadIgnorePolicy(root, { now: ctx.now(), ...(o.ignoreFile && { explicitFile: resolve(ctx.cwd, o.ignoreFile) }) });
+  // No flag: the project's `{ "scorecard": { "minScore": n } }` in .nodesec.json.
+  const section = ignore.settings.scorecard;
+  const configured = typeof section === 'object' && section !== null ? (section as Record<string, unknown>).minScore : undefined;
+  if (minScore === undefined && configured !== undefined) {
+    if (typeof configured !== 'number' || configured < 0 || configured > 10) {
+      throw new AppError('ERR_CONFIG_INVALID', 'scorecard.minScore must be a number from 0 to 10', { ...(ignore.source && { file: ignore.source }), pointer: '/scorecard/minScore' });
+    }
+    minScore = configured;
+  }
   let vulnerabilities;
   if (o.db) {
     const { auditProvider } = await import('../../scorecard/vulns.ts');
@@ -423,7 +432,7 @@ function registerCheck(parent: Command, ctx: CliContext): void {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'markdown']).default('text'))
     .option('-c, --checks <names>', 'only these checks (comma-separated, repeatable)', collect)
     .option('--db <source>', 'advisories for the Vulnerabilities check: a snapshot, a WG vuln/ directory, an OSV directory or a hub URL')
-    .option('--min-score <n>', 'exit 1 when the aggregate score (after exceptions) is below n')
+    .option('--min-score <n>', 'exit 1 when the aggregate score (after exceptions) is below n (default: scorecard.minScore in .nodesec.json)')
     .option('--ignore-file <file>', 'exceptions file (default: .nodesec.json, else the "nodesec" key of package.json)')
     .option('--no-git', 'walk the directory instead of asking git for the tracked files')
     .option('-v, --verbose', 'also print the info lines of each check')
