@@ -12,6 +12,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { openAdvisorySource } from '../../src/advisory/index.ts';
+import { NSWG_VULN } from '../helpers/paths.ts';
 import { HUB_FIXTURES, memoryHub } from './helpers.ts';
 
 const NPM = '/usr/bin/npm';
@@ -33,7 +35,7 @@ async function fakeRegistry(): Promise<FakeRegistry> {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
       return;
     }
-    const etag = '"lodash-v1"';
+    const etag = `"${name}-v1"`;
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, { etag }).end();
       return;
@@ -45,13 +47,16 @@ async function fakeRegistry(): Promise<FakeRegistry> {
   return { url: `http://127.0.0.1:${port}/`, hits, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-test('npm audit --registry <hub> reports the hub advisory for lodash@4.17.4', { skip: !existsSync(NPM) && 'npm not installed', timeout: 60_000 }, async () => {
-  const upstream = await fakeRegistry();
-  const { app } = await memoryHub(undefined, { config: { upstreamRegistry: upstream.url } });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+interface NpmAuditJson {
+  vulnerabilities: Record<string, { severity: string; fixAvailable: unknown; via: { title: string; url: string; source: number; range: string }[] }>;
+  metadata: { vulnerabilities: Record<string, number> };
+}
+
+/** Runs the real `npm audit --json` in a copy of a fixture project against the hub. */
+async function npmAudit(project: string, registry: string): Promise<NpmAuditJson> {
   const dir = mkdtempSync(join(tmpdir(), 'nodesec-npm-'));
   try {
-    cpSync(join(HUB_FIXTURES, 'npm-project'), join(dir, 'project'), { recursive: true });
+    cpSync(join(HUB_FIXTURES, project), join(dir, 'project'), { recursive: true });
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: dir,
@@ -61,14 +66,21 @@ test('npm audit --registry <hub> reports the hub advisory for lodash@4.17.4', { 
       npm_config_fund: 'false',
       npm_config_audit_level: 'none',
     };
-    const audit = async () => {
-      const r = await run(NPM, ['audit', '--json', '--registry', `${address}/`], { cwd: join(dir, 'project'), env, timeout: 50_000 }).catch((e: { stdout?: string; stderr?: string; code?: number }) => e);
-      return JSON.parse(String(r.stdout)) as {
-        vulnerabilities: Record<string, { severity: string; fixAvailable: unknown; via: { title: string; url: string; source: number; range: string }[] }>;
-        metadata: { vulnerabilities: Record<string, number> };
-      };
-    };
-    const report = await audit();
+    const r = await run(NPM, ['audit', '--json', '--registry', registry], { cwd: join(dir, 'project'), env, timeout: 50_000 }).catch((e: { stdout?: string }) => e);
+    return JSON.parse(String(r.stdout)) as NpmAuditJson;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const skip = !existsSync(NPM) && 'npm not installed';
+
+test('npm audit --registry <hub> reports the hub advisory for lodash@4.17.4', { skip, timeout: 60_000 }, async () => {
+  const upstream = await fakeRegistry();
+  const { app } = await memoryHub(undefined, { config: { upstreamRegistry: upstream.url } });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const report = await npmAudit('npm-project', `${address}/`);
     const lodash = report.vulnerabilities.lodash;
     assert.ok(lodash, `npm reported: ${JSON.stringify(report)}`);
     assert.equal(lodash.severity, 'critical');
@@ -82,6 +94,24 @@ test('npm audit --registry <hub> reports the hub advisory for lodash@4.17.4', { 
   } finally {
     await app.close();
     await upstream.close();
-    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('npm audit against a hub loaded with the WG database reports NSWG-ECO-1 for bassmaster@1.5.1', { skip, timeout: 60_000 }, async () => {
+  const wg = await openAdvisorySource(NSWG_VULN, { env: {} });
+  const upstream = await fakeRegistry();
+  const { app } = await memoryHub([...wg.all()], { config: { upstreamRegistry: upstream.url } });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const report = await npmAudit('npm-project-wg', `${address}/`);
+    const b = report.vulnerabilities.bassmaster;
+    assert.ok(b, `npm reported: ${JSON.stringify(report)}`);
+    assert.equal(b.via[0]!.title, 'Arbitrary JavaScript Execution');
+    assert.equal(b.via[0]!.source, 1, 'the WG number is the npm advisory id');
+    assert.equal(b.severity, 'moderate', 'CVSS 6.5');
+    assert.equal(b.fixAvailable, true, 'bassmaster 1.5.2 is within ^1.5.0');
+  } finally {
+    await app.close();
+    await upstream.close();
   }
 });
