@@ -119,8 +119,14 @@ describe('nodesec scorecard check', () => {
   });
 });
 
-test('every probe has a page in docs/findings', () => {
-  for (const p of allProbes()) assert.ok(existsSync(join(REPO, 'docs', 'findings', `${p.id}.md`)), `docs/findings/${p.id}.md`);
+test('every probe has its page in docs/findings, in sync with its metadata', async () => {
+  const { allPages } = await import('../../src/scorecard/docs.ts');
+  const pages = allPages();
+  for (const p of allProbes()) {
+    const file = join(REPO, 'docs', 'findings', `${p.id}.md`);
+    assert.ok(existsSync(file), `docs/findings/${p.id}.md`);
+    assert.equal(readFileSync(file, 'utf8'), pages.get(`${p.id}.md`), `docs/findings/${p.id}.md is stale: run node src/scorecard/docs.ts --write`);
+  }
 });
 
 describe('scorecard in nodesec check, and monitor --local', () => {
