@@ -32,6 +32,11 @@ export interface OsvExportOptions {
   idPrefix?: string;
 }
 
+/** True when ids made with this prefix are valid OSV ids (`x_…` or a registered database prefix). */
+export function isUsableIdPrefix(prefix: string): boolean {
+  return REGISTERED_ID.test(`${prefix}NSWG-ECO-1`) && !/[/\\\s]/.test(prefix);
+}
+
 /** A record as a standalone OSV file: registered id prefix, registered ecosystems. */
 export function toExportOsv(rec: OsvRecord, opts: OsvExportOptions = {}): OsvRecord {
   const prefix = opts.idPrefix ?? 'x_';

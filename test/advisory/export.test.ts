@@ -130,7 +130,10 @@ test('cve5: one CVE JSON 5 record per CVE, each valid against the bundled CVE sc
   assert.deepEqual(rec.containers.cna.affected[0].versions[0], { version: '20.0.0', status: 'affected', lessThan: '20.20.2', versionType: 'semver' });
 });
 
-test('export: a missing --format or source is a usage / input error', async () => {
+test('export: a missing --format, an id prefix that makes invalid OSV ids, or a missing source is refused', async () => {
+  const prefix = await runCli(['db', 'export', '--from', NSWG_VULN, '--format', 'osv', '--out', join(dir, 'p'), '--id-prefix', 'nswg-']);
+  assert.equal(prefix.exit, 2);
+  assert.match(prefix.stderr, /--id-prefix "nswg-" does not make valid OSV ids/);
   assert.equal((await runCli(['db', 'export', '--from', NSWG_VULN, '--out', dir])).exit, 2);
   const missing = await runCli(['db', 'export', '--from', join(dir, 'nope'), '--format', 'osv', '--out', join(dir, 'x')]);
   assert.equal(missing.exit, 3);

@@ -207,6 +207,9 @@ message on stderr.`)
       const exp = await import('../../advisory/export.ts');
       const { writeFileAtomic } = await import('../../advisory/snapshot.ts');
       const { formatIndex } = await import('../../advisory/indexgen.ts');
+      if (flags.format === 'osv' && !exp.isUsableIdPrefix(flags.idPrefix)) {
+        throw new AppError('ERR_USAGE', `--id-prefix "${flags.idPrefix}" does not make valid OSV ids`, { hint: 'use the local form x_ (e.g. x_nodesec-) or a prefix registered with OSV' });
+      }
       const loaded = flags.from === undefined
         ? await (await import('../../advisory/source.ts')).openAdvisorySource(undefined, { env: ctx.env })
         : await loadAdvisories(flags.from, { env: ctx.env, fetch: ctx.fetch, cwd: ctx.cwd, signal: ctx.signal });
