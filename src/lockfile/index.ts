@@ -9,7 +9,7 @@
  * ```
  */
 import { globSync, readFileSync } from 'node:fs';
-import { open, opendir, stat } from 'node:fs/promises';
+import { open, opendir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import picomatch from 'picomatch';
 import { AppError, isAppError } from '../core/errors.ts';
@@ -45,29 +45,34 @@ export interface ReadOptions {
 /** Read a lockfile (or the single lockfile in a directory) into a LockGraph. */
 export async function readLockfile(path: string, opts: ReadOptions = {}): Promise<LockGraph> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  let st;
+  // one handle for the size check and the read: no window for the file to change between them
+  let fh: FileHandle | undefined;
   try {
-    st = await stat(path);
+    fh = await open(path, 'r');
   } catch (cause) {
+    // Windows cannot open a directory
+    if ((await stat(path).catch(() => undefined))?.isDirectory()) return readDirectory(path, opts);
     throw new AppError('ERR_INPUT_NOT_FOUND', `${path}: no such file or directory`, { file: path, cause });
   }
-  if (st.isDirectory()) {
-    const found = await findLockfiles(path);
-    if (found.length !== 1) {
-      throw new AppError(found.length ? 'ERR_USAGE' : 'ERR_LOCKFILE_NOT_FOUND',
-        found.length ? `${path} holds ${found.length} lockfiles (${found.map((f) => basename(f)).join(', ')}); name one` : `${path}: no lockfile found`,
-        { file: path, hint: found.length ? 'pass the lockfile itself' : `nodesec reads ${LOCKFILE_NAMES.join(', ')}` });
+  let buf: Buffer;
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) {
+      await fh.close();
+      fh = undefined;
+      return await readDirectory(path, opts);
     }
-    return readLockfile(found[0]!, opts);
+    if (st.size > maxBytes) {
+      throw new AppError('ERR_INPUT_TOO_LARGE', `${path} is ${mb(st.size)}, over the ${mb(maxBytes)} limit for lockfiles`, {
+        file: path,
+        hint: 'raise the limit (--max-lockfile-size) if this lockfile is genuine',
+        details: { size: st.size, limit: maxBytes },
+      });
+    }
+    buf = await readBounded(fh, path, st.size, maxBytes);
+  } finally {
+    await fh?.close();
   }
-  if (st.size > maxBytes) {
-    throw new AppError('ERR_INPUT_TOO_LARGE', `${path} is ${mb(st.size)}, over the ${mb(maxBytes)} limit for lockfiles`, {
-      file: path,
-      hint: 'raise the limit (--max-lockfile-size) if this lockfile is genuine',
-      details: { size: st.size, limit: maxBytes },
-    });
-  }
-  const buf = await readBounded(path, st.size, maxBytes);
   if (basename(path).endsWith('.lockb')) {
     throw new AppError('ERR_LOCKFILE_UNSUPPORTED', `${path}: binary lockfile (bun.lockb) is not supported`, {
       file: path,
@@ -107,6 +112,17 @@ export async function readLockfile(path: string, opts: ReadOptions = {}): Promis
   return graph;
 }
 
+/** The single lockfile in a directory. */
+async function readDirectory(path: string, opts: ReadOptions): Promise<LockGraph> {
+  const found = await findLockfiles(path);
+  if (found.length !== 1) {
+    throw new AppError(found.length ? 'ERR_USAGE' : 'ERR_LOCKFILE_NOT_FOUND',
+      found.length ? `${path} holds ${found.length} lockfiles (${found.map((f) => basename(f)).join(', ')}); name one` : `${path}: no lockfile found`,
+      { file: path, hint: found.length ? 'pass the lockfile itself' : `nodesec reads ${LOCKFILE_NAMES.join(', ')}` });
+  }
+  return readLockfile(found[0]!, opts);
+}
+
 function checkManifests(graph: LockGraph, project: ProjectFiles, path: string, mode: 'error' | 'warn'): void {
   const found = findMismatches(graph, project);
   const missing = found.filter((m) => m.locked === undefined);
@@ -134,34 +150,29 @@ function checkManifests(graph: LockGraph, project: ProjectFiles, path: string, m
  * The file's bytes, never more than `maxBytes` even if it grew since it was measured (the
  * cap is what bounds memory).
  */
-async function readBounded(path: string, size: number, maxBytes: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    let buf = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
-    let n = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-      if (n === buf.length) {
-        if (n > maxBytes) break;
-        // the file grew since it was measured: keep reading, up to one byte over the cap
-        const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBytes + 1));
-        buf.copy(bigger, 0, 0, n);
-        buf = bigger;
-      }
+async function readBounded(fh: FileHandle, path: string, size: number, maxBytes: number): Promise<Buffer> {
+  let buf = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+  let n = 0;
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+    if (bytesRead === 0) break;
+    n += bytesRead;
+    if (n === buf.length) {
+      if (n > maxBytes) break;
+      // the file grew since it was measured: keep reading, up to one byte over the cap
+      const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBytes + 1));
+      buf.copy(bigger, 0, 0, n);
+      buf = bigger;
     }
-    if (n > maxBytes) {
-      throw new AppError('ERR_INPUT_TOO_LARGE', `${path} is over the ${mb(maxBytes)} limit for lockfiles`, {
-        file: path,
-        hint: 'raise the limit (--max-lockfile-size) if this lockfile is genuine',
-        details: { limit: maxBytes },
-      });
-    }
-    return buf.subarray(0, n);
-  } finally {
-    await fh.close();
   }
+  if (n > maxBytes) {
+    throw new AppError('ERR_INPUT_TOO_LARGE', `${path} is over the ${mb(maxBytes)} limit for lockfiles`, {
+      file: path,
+      hint: 'raise the limit (--max-lockfile-size) if this lockfile is genuine',
+      details: { limit: maxBytes },
+    });
+  }
+  return buf.subarray(0, n);
 }
 
 function mb(n: number): string {

@@ -140,6 +140,11 @@ describe('findLockfiles', () => {
     assert.deepEqual(rel, ['package-lock.json', 'a/package-lock.json', 'a/yarn.lock', 'b/c/pnpm-lock.yaml', 'd/bun.lock', 'e/bun.lockb']);
   });
 
+  it('readLockfile on a directory reads its one lockfile', async () => {
+    const g = await readLockfile(fx('mismatch-stale-range'));
+    assert.match(g.path, /mismatch-stale-range\/package-lock\.json$/);
+  });
+
   it('readLockfile on a directory with several lockfiles asks for one', async () => {
     await assert.rejects(readLockfile(join(dir, 'a')), { code: 'ERR_USAGE' });
     await assert.rejects(readLockfile(join(dir, 'f')), { code: 'ERR_LOCKFILE_NOT_FOUND' });
