@@ -53,6 +53,13 @@ const vulnerable: VulnerableCase[] = [
   { name: 'trim-newlines < 3.0.1 (CVE-2021-33623)', pattern: '[\\r\\n]+$', type: 'polynomial', degree: 2 },
   { name: 'ua-parser-js < 0.7.22 Redmi device regex, A*A+ shape (SNYK-JS-UAPARSERJS-610226)', pattern: '\\b(redmi[\\s_-]?(?:note)?(?:[\\s_]*[\\w\\s]+))(?:\\sbuild|\\))', flags: 'i', type: 'polynomial', degree: 2 },
   { name: 'marked < 0.6.2 inline.text email scan inside a lookahead', pattern: "^(`+|[^`])[\\s\\S]*?(?=[\\\\<!\\[`*~]|\\b_| {2,}\\n|https?://|ftp://|www\\.|[a-zA-Z0-9.!#$%&'*+/=?^_`{\\|}~-]+@|$)", type: 'polynomial', degree: 2 },
+  { name: 'negotiator < 0.6.1 charset parser (WG-106): two-character failing suffix', pattern: '^\\s*(\\S+?)\\s*(?:;(.*))?$', type: 'polynomial', degree: 2 },
+  { name: 'negotiator < 0.6.1 language parser (WG-106)', pattern: '^\\s*(\\S+?)(?:-(\\S+?))?\\s*(?:;(.*))?$', type: 'polynomial', degree: 2 },
+  { name: 'tough-cookie style optional pair: slow branch tried before the match that skips it', pattern: '^((?:=)?([^=;]*)\\s*=\\s*)?([^\\n\\r\\0]*)', type: 'polynomial', degree: 2 },
+  { name: 'content-type parameter with quoted string: exponential before the optional group is skipped', pattern: '([!#\\$%&\'\\*\\+\\-\\.\\^_`\\|~0-9A-Za-z]+)(?:=(?:([!#\\$%&\'\\*\\+\\-\\.\\^_`\\|~0-9A-Za-z]+)|"((?:\\\\[\\x00-\\x7f]|[^\\x00-\\x08\\x0a-\\x1f\\x7f"])*)"))?', type: 'exponential', severity: ['critical'] },
+  { name: 'two-byte literal: the attack must be a two-byte string for V8 to try', pattern: '(元|\\d+)年', type: 'polynomial', degree: 2 },
+  { name: 'prefix character chosen so no alternative matches early', pattern: '[a-z][A-Z]|[A-Z]{2,}[a-z]|[0-9][a-zA-Z]|[a-zA-Z][0-9]|[^a-zA-Z0-9 ]', type: 'polynomial', degree: 2 },
+  { name: 'suffix character found among the label atoms', pattern: '(^|[^\\\\])([\\{\\[]|\\([^\\)]+$)', type: 'polynomial', degree: 2 },
   { name: 'lodash < 4.17.21 trimEnd (CVE-2020-28500)', pattern: '\\s+$', flags: 'u', type: 'polynomial', degree: 2 },
 ];
 

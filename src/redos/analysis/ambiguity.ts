@@ -199,31 +199,53 @@ export class Analyzer {
   /** EDA witnesses, at most one per component. */
   *exponential(): Generator<Witness> {
     const { a } = this;
+    // Inner repetitions first: the states of one innermost loop, on their own, give the shortest
+    // pump (an enclosing loop's cycle may pass through a part that lets the match succeed).
+    const groups = new Map<string, number[]>();
+    for (let v = 0; v < a.n; v++) {
+      const span = a.loopSrc[v];
+      if (!span) continue;
+      const k = `${span[0]}:${span[1]}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = []));
+      g.push(v);
+    }
+    for (const g of groups.values()) {
+      const inG = new Set(g);
+      const local = new Map(g.map((v, i) => [v, i]));
+      const sub = scc(g.length, (i) => Array.from(a.succ[g[i]!]!).filter((t) => inG.has(t)).map((t) => local.get(t)!), this.budget);
+      for (const members of sub.comps) {
+        const states = members.map((i) => g[i]!);
+        const inSub = new Set(states);
+        const single = states.length === 1 && Array.from(a.succ[states[0]!]!).includes(states[0]!);
+        if (states.length < 2 && !single) continue;
+        const w = this.edaIn(states, (v) => inSub.has(v));
+        if (w) yield w;
+      }
+    }
     for (let c = 0; c < this.comps.length; c++) {
       if (!this.isLoop(c)) continue;
-      const members = this.comps[c]!;
-      const inC = (v: number): boolean => this.comp[v] === c;
-      // 1. a transition of multiplicity 2 inside the component
-      let found: Witness | undefined;
-      for (const p of members) {
-        const succ = a.succ[p]!;
-        for (let i = 0; i < succ.length && !found; i++) {
-          const q = succ[i]!;
-          if (a.mult[p]![i]! < 2 || !inC(q)) continue;
-          const back = q === p ? [] : this.path(q, p, inC);
-          if (!back) continue;
-          found = { kind: 'exponential', degree: 0, state: p, pump: this.labelsAlong(p, [q, ...back]), why: 'multi-transition' };
-        }
-        if (found) break;
-      }
-      if (found) {
-        yield found;
-        continue;
-      }
-      // 2. a product component with a diagonal and an off-diagonal pair
-      const w = this.productCycle(members, inC);
+      const w = this.edaIn(this.comps[c]!, (v) => this.comp[v] === c);
       if (w) yield w;
     }
+  }
+
+  /** An EDA witness inside a strongly connected set of states. */
+  private edaIn(members: number[], inC: (v: number) => boolean): Witness | undefined {
+    const { a } = this;
+    // 1. a transition of multiplicity 2 inside the component
+    for (const p of members) {
+      const succ = a.succ[p]!;
+      for (let i = 0; i < succ.length; i++) {
+        const q = succ[i]!;
+        if (a.mult[p]![i]! < 2 || !inC(q)) continue;
+        const back = q === p ? [] : this.path(q, p, inC);
+        if (!back) continue;
+        return { kind: 'exponential', degree: 0, state: p, pump: this.labelsAlong(p, [q, ...back]), why: 'multi-transition' };
+      }
+    }
+    // 2. a product component with a diagonal and an off-diagonal pair
+    return this.productCycle(members, inC);
   }
 
   private productCycle(members: number[], inC: (v: number) => boolean): Witness | undefined {

@@ -48,17 +48,25 @@ export function failingSuffixes(
   continuation: boolean,
   endOk: boolean,
   budget: Budget,
+  taint?: (s: number) => boolean,
 ): (readonly number[])[] {
+  // Threads are states, plus a.n when tainted: with `taint` (bypass mode) only threads that went
+  // through the ambiguous loop count when they accept; a match that skips the loop (a greedy
+  // optional group, a later alternative) is found only after the loop's paths were all tried.
+  const n = a.n;
   let list: number[] = [];
   let pos = 0;
   const inject = (into: number[]): number[] => {
-    const s = pos === 0 ? (continuation ? -1 : INITIAL) : searchAfter(a, lastChar);
+    let s = pos === 0 ? (continuation ? -1 : INITIAL) : searchAfter(a, lastChar);
+    if (s >= 0 && taint?.(s)) s += n;
     if (s >= 0 && !into.includes(s)) return [...into, s];
     return into;
   };
   let lastChar: number | undefined;
   const accepts = (states: number[], next: number | undefined): boolean => {
-    for (const s of states) {
+    for (const x of states) {
+      if (taint && x < n) continue;
+      const s = x % n;
       if (next === undefined ? a.acceptEnd[s] && !endOk : cs.has(a.acceptNext[s]!, next)) return true;
     }
     return false;
@@ -66,15 +74,19 @@ export function failingSuffixes(
   const step = (states: number[], c: number): number[] => {
     const out: number[] = [];
     const seen = new Set<number>();
-    for (const s of states) {
+    for (const x of states) {
+      const s = x % n;
+      const tainted = x >= n;
       const succ = a.succ[s]!;
       budget.spend(succ.length + 1);
       for (let k = 0; k < succ.length; k++) {
         const t = succ[k]!;
         if (isSearchState(a, t)) continue; // later starts are injected explicitly
-        if (!seen.has(t) && cs.has(a.edgeLabel[s]![k]!, c)) {
-          seen.add(t);
-          out.push(t);
+        if (!cs.has(a.edgeLabel[s]![k]!, c)) continue;
+        const y = tainted || taint?.(t) ? t + n : t;
+        if (!seen.has(y)) {
+          seen.add(y);
+          out.push(y);
         }
       }
     }
@@ -150,55 +162,134 @@ export function concretize(sets: readonly CharSet[]): number[] | undefined {
   return out;
 }
 
+/**
+ * One representative character per atom of the partition of the alphabet by the transition
+ * labels (characters in the same atom behave the same everywhere), readable ones first. Capped.
+ */
+function representatives(a: Automaton, budget: Budget, cap = 24): number[] {
+  const labels = new Map<string, CharSet>();
+  for (let s = 0; s < a.n; s++) {
+    for (const l of a.edgeLabel[s]!) if (!isSearchState(a, s) || l.length) labels.set(cs.key(l), l);
+  }
+  let atoms: CharSet[] = [[0, a.max]];
+  for (const l of labels.values()) {
+    budget.spend(atoms.length);
+    const next: CharSet[] = [];
+    for (const at of atoms) {
+      const inside = cs.intersect(at, l);
+      const outside = cs.subtract(at, l, a.max);
+      if (inside.length) next.push(inside);
+      if (outside.length) next.push(outside);
+    }
+    atoms = next;
+    if (atoms.length > 4 * cap) break;
+  }
+  const out: number[] = [];
+  for (const at of atoms) {
+    const c = cs.pick(at);
+    if (c !== undefined && !out.includes(c)) out.push(c);
+    if (out.length >= cap) break;
+  }
+  return out;
+}
+
+/**
+ * Concretizations of a sequence of character sets: readable picks first, then, for each set, the
+ * character shared with the fewest other labels (a prefix character that also starts a match
+ * elsewhere can end the search early: `[a-z][A-Z]|[A-Z]{2,}[a-z]` must not be attacked after "a").
+ */
+function variants(sets: readonly CharSet[], reps: readonly number[]): number[][] {
+  const first = concretize(sets);
+  if (!first) return [];
+  const out = [first];
+  const alt: number[] = [];
+  for (const set of sets) {
+    const inSet = reps.filter((c) => cs.has(set, c));
+    alt.push(inSet[inSet.length - 1] ?? cs.pick(set)!);
+  }
+  if (alt.join() !== first.join()) out.push(alt);
+  return out;
+}
+
 export function findAttack(
   a: Automaton,
   an: Analyzer,
   w: Witness,
   opts: { unicode: boolean; global: boolean; lazy: boolean },
 ): FoundAttack | undefined {
-  const pump = concretize(w.pump);
-  if (!pump?.length) return undefined;
+  const reps = representatives(a, an.budget);
+  const pumps = variants(w.pump, reps);
+  if (!pumps.length) return undefined;
   let all: CharSet = cs.EMPTY;
   for (let s = 0; s < a.n; s++) if (!isSearchState(a, s)) all = cs.union(all, a.label[s]!);
   const outside = cs.pick(cs.complement(all, a.max));
 
-  const modes: [continuation: boolean, endOk: boolean][] = [[false, false]];
-  if (opts.global && a.search) modes.push([true, false]);
-  if (opts.lazy) modes.push([false, true]);
-  for (const [continuation, endOk] of modes) {
-    let prefix: number[] | undefined;
+  let twoByte = false;
+  for (let s = 0; s < a.n && !twoByte; s++) if (!isSearchState(a, s) && a.label[s]!.length && a.label[s]![0]! > 0xff) twoByte = true;
+  const wideChars = [...reps.filter((c) => c > 0xff).slice(0, 2), 0x2603];
+
+  // the loop whose paths blow up: its component (for IDA, the second loop's)
+  // (the innermost repetition around it: an enclosing loop may also hold the accepting paths)
+  const anchor = w.why === 'ida' && w.other !== undefined ? w.other : w.state;
+  const loopComp = an.comp[anchor]!;
+  const span = a.loopSrc[anchor];
+  const taintLoop = span
+    ? (st: number): boolean => a.loopSrc[st]?.[0] === span[0] && a.loopSrc[st]?.[1] === span[1]
+    : (st: number): boolean => an.comp[st] === loopComp;
+  const modes: [continuation: boolean, endOk: boolean, bypass: boolean][] = [[false, false, false]];
+  if (opts.global && a.search) modes.push([true, false, false]);
+  if (w.why !== 'finite') modes.push([false, false, true]);
+  if (opts.lazy) modes.push([false, true, false]);
+  for (const [continuation, endOk, bypass] of modes) {
+    const taint = bypass ? taintLoop : undefined;
+    let prefixes: number[][] = [];
     if (!continuation) {
       const sets = an.prefixTo(w.state, INITIAL);
-      prefix = sets && concretize(sets);
+      if (sets) prefixes = variants(sets, reps);
+      if (sets?.length === 1 && outside !== undefined && cs.has(sets[0]!, outside)) prefixes.push([outside]);
     } else {
       if (outside === undefined) continue;
       const from = searchAfter(a, outside);
       if (from < 0) continue;
       const sets = an.prefixTo(w.state, from);
-      const p = sets && concretize(sets);
-      prefix = p && [outside, ...p];
+      if (sets) prefixes = variants(sets, reps).map((p) => [outside, ...p]);
     }
-    if (!prefix) continue;
-    // suffix candidates: a character no live thread can read, one no state reads at all, then
-    // common characters, then the end of input
-    const live = statesAfter(a, [...prefix, ...pump, ...pump].slice(continuation ? 1 : 0), continuation ? searchAfter(a, outside) : INITIAL, an.budget);
-    let readable: CharSet = cs.EMPTY;
-    for (const s of live) for (const t of a.succ[s]!) readable = cs.union(readable, a.label[t]!);
-    const candidates: number[][] = [];
-    const killer = cs.pick(cs.complement(readable, a.max));
-    if (killer !== undefined) candidates.push([killer]);
-    if (outside !== undefined) candidates.push([outside]);
-    for (const s of SUFFIX_CANDIDATES) candidates.push(stringToCodes(s, opts.unicode));
-    candidates.push([]);
-    const ok = failingSuffixes(a, prefix, pump, candidates, continuation, endOk, an.budget);
-    const suffix = ok[0];
-    if (suffix) {
-      return {
-        prefix: codesToString(prefix, opts.unicode),
-        pump: codesToString(pump, opts.unicode),
-        suffix: codesToString(suffix, opts.unicode),
-        continuation,
-      };
+    for (const prefix of prefixes) {
+      for (const pump of pumps) {
+        // suffix candidates: a character no live thread can read, one no state reads at all,
+        // common characters, the end of input, one character of every kind, then pairs of them
+        const live = statesAfter(a, [...prefix, ...pump, ...pump].slice(continuation ? 1 : 0), continuation ? searchAfter(a, outside) : INITIAL, an.budget);
+        let readable: CharSet = cs.EMPTY;
+        for (const s of live) for (const t of a.succ[s]!) readable = cs.union(readable, a.label[t]!);
+        const singles: number[][] = [];
+        const killer = cs.pick(cs.complement(readable, a.max));
+        if (killer !== undefined) singles.push([killer]);
+        if (outside !== undefined) singles.push([outside]);
+        for (const x of SUFFIX_CANDIDATES) singles.push(stringToCodes(x, opts.unicode));
+        singles.push([]);
+        for (const c of reps) singles.push([c]);
+        // V8 keeps one-byte strings apart: a pattern that needs a character above U+00FF cannot
+        // match a one-byte string and fails at once, so such attacks carry a two-byte character
+        // at the end (`(元|\d+)年` is only slow on a two-byte input)
+        const wide = twoByte && [...prefix, ...pump].every((c) => c <= 0xff);
+        const widen = (list: number[][]): number[][] =>
+          wide ? list.flatMap((x) => wideChars.map((c) => [...x, c])) : list;
+        let ok = failingSuffixes(a, prefix, pump, widen(singles), continuation, endOk, an.budget, taint);
+        if (!ok.length) {
+          const pairs: number[][] = [];
+          for (const x of reps) for (const y of reps) pairs.push([x, y]);
+          ok = failingSuffixes(a, prefix, pump, widen(pairs), continuation, endOk, an.budget, taint);
+        }
+        const suffix = ok[0];
+        if (suffix) {
+          return {
+            prefix: codesToString(prefix, opts.unicode),
+            pump: codesToString(pump, opts.unicode),
+            suffix: codesToString(suffix, opts.unicode),
+            continuation,
+          };
+        }
+      }
     }
   }
   return undefined;
