@@ -206,9 +206,27 @@ describe('nodesec scorecard monitor: history, retries, failures', () => {
     assert.match(bad.stderr, /ERR_SCORECARD_SCOPE\] .*#\/github\.com\/acme\/included/);
   });
 
+  test('discovery over the WG scope follows GitHub\'s Link pagination and adds only the new, active, non-fork repository', async () => {
+    const pages = join(OWN, 'scorecard', 'github');
+    const server = await serve((req, res) => {
+      const next = `<http://${req.headers.host}/orgs/nodejs/repos?type=public&per_page=100&page=2>`;
+      if (req.url === '/orgs/nodejs/repos?type=public&per_page=100') {
+        return json(res, 200, JSON.parse(readFileSync(join(pages, 'orgs-nodejs-repos-page1.json'), 'utf8')), { link: `${next}; rel="next", ${next}; rel="last"` });
+      }
+      if (req.url === '/orgs/nodejs/repos?type=public&per_page=100&page=2') return json(res, 200, JSON.parse(readFileSync(join(pages, 'orgs-nodejs-repos-page2.json'), 'utf8')));
+      json(res, 404, {});
+    });
+    const scope = join(tmp, 'wg-scope.json');
+    copyFileSync(join(WG, 'scope.json'), scope);
+    const r = await runCli(['scorecard', 'monitor', '--scope', scope, '--database', join(tmp, 'wgd.json'), '--report', join(tmp, 'wgd.md'), '--discover', 'nodejs', '--github-api', server.url, '--scorecard-api', server.url, '--dry-run', '-f', 'json'], { env: ENV });
+    await server.close();
+    assert.equal(r.exit, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).discovered, ['nodejs/new-tool']);
+  });
+
   test('discovery adds the org\'s public, active, non-fork repositories and keeps exclusions', async () => {
     const server = await serve((req, res) => {
-      if (req.url === '/orgs/acme/repos?type=public&per_page=100&page=1') {
+      if (req.url === '/orgs/acme/repos?type=public&per_page=100') {
         return json(res, 200, [{ name: 'app' }, { name: 'old', archived: true }, { name: 'fork', fork: true }, { name: 'zeta' }, { name: 'skip-me' }]);
       }
       if (req.url?.startsWith('/projects/')) return json(res, 200, api('x', 5, sha('3'), '2026-03-01'));

@@ -9,7 +9,7 @@
  */
 import { AppError, isAppError } from '../../core/errors.ts';
 import { checkChanges, getCurrent, saveEntry, type Database, type Scope, type ScoreEntry } from './database.ts';
-import { getJson, pool, type HttpOptions } from './http.ts';
+import { getJson, pool, type HttpOptions, type JsonResponse } from './http.ts';
 import type { ScoreRow } from './render.ts';
 
 /** What a result source returns for one repository. */
@@ -123,12 +123,15 @@ export async function discoverScope(scope: Scope, orgs: readonly string[], githu
   const base = githubApi.replace(/\/+$/, '');
   for (const org of orgs) {
     const names: string[] = [];
-    for (let page = 1; page <= 100; page++) {
-      const r = await getJson<{ name: string; archived?: boolean; fork?: boolean; private?: boolean }[]>(`${base}/orgs/${encodeURIComponent(org)}/repos?type=public&per_page=100&page=${page}`, http);
+    // Pages follow the Link header (rel="next"), as GitHub paginates; without one, a full page means more.
+    let url: string | undefined = `${base}/orgs/${encodeURIComponent(org)}/repos?type=public&per_page=100`;
+    for (let page = 1; url && page <= 100; page++) {
+      const r: JsonResponse<{ name: string; archived?: boolean; fork?: boolean; private?: boolean }[]> = await getJson(url, http);
       if (r.status === 404) throw new AppError('ERR_UPSTREAM_HTTP', `GitHub has no organisation "${org}"`, { hint: 'org names are case-sensitive for the Scorecard API: use the spelling of the GitHub URL' });
       const list = Array.isArray(r.body) ? r.body : [];
       for (const x of list) if (typeof x?.name === 'string' && !x.archived && !x.fork && !x.private) names.push(x.name);
-      if (list.length < 100) break;
+      const next = /<([^>]+)>;\s*rel="next"/.exec(r.headers.get('link') ?? '')?.[1];
+      url = next ?? (r.headers.get('link') === null && list.length === 100 ? `${base}/orgs/${encodeURIComponent(org)}/repos?type=public&per_page=100&page=${page + 1}` : undefined);
     }
     const s = (out['github.com'][org] ??= { included: [], excluded: [] });
     for (const n of names.sort((a, b) => a.localeCompare(b))) {
