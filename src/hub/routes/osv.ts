@@ -123,11 +123,15 @@ export default async function osvRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string } }>('/v1/vulns/:id', {
     schema: {
       params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' } } },
-      response: { 200: { $ref: 'OsvRecord#' }, ...problems },
+      response: { 200: { $ref: 'OsvRecord#' }, 304: { type: 'null' }, ...problems },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const record = await app.vulns.byId(req.params.id);
     if (!record) throw notFound(`no vulnerability with id or alias ${req.params.id}`);
+    // A record changes only with its `modified` (and withdrawal sets a new one): a cheap validator for mirrors.
+    const etag = `W/"${record.id}@${record.modified}"`;
+    void reply.header('etag', etag).header('cache-control', 'public, max-age=60');
+    if (req.headers['if-none-match'] === etag) return reply.code(304).send();
     return record;
   });
 }
