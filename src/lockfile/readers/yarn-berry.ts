@@ -38,6 +38,8 @@ function normalize(descriptor: string): string {
 }
 
 const REGISTRY = Object.freeze({});
+const PACKAGE_FIELDS: [string, DependencyKind][] = [['dependencies', 'prod'], ['optionalDependencies', 'optional']];
+const IMPORTER_FIELDS: [string, DependencyKind][] = [...PACKAGE_FIELDS, ['devDependencies', 'dev']];
 
 /** What a resolution (`name@<protocol>...`) is: registry, workspace, or a non-auditable source. */
 function classifyResolution(resolution: string): { workspace?: string; notAuditable?: { reason: NotAuditableReason; spec: string } } {
@@ -125,7 +127,8 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
     });
     for (const d of descriptors) {
       byDescriptor.set(d, id);
-      byDescriptor.set(normalize(d), id);
+      const nd = normalize(d);
+      if (nd !== d) byDescriptor.set(nd, id);
       // `name@patch:name@npm:range#...` patches what `name@npm:range` resolves to: yarn
       // installs the patched package (builtin compat patches apply without being asked)
       if (d.includes('@patch:')) {
@@ -171,8 +174,7 @@ export function readYarnBerry({ path, text, project }: LockfileInput): LockGraph
   for (const [from, e, where] of entries) {
     const parentName = 'package' in from ? g.packages[from.package]!.name : undefined;
     const manifest = 'importer' in from ? project?.manifest(where) : undefined;
-    const fields: [string, DependencyKind][] = [['dependencies', 'prod'], ['optionalDependencies', 'optional']];
-    if ('importer' in from) fields.push(['devDependencies', 'dev']);
+    const fields = 'importer' in from ? IMPORTER_FIELDS : PACKAGE_FIELDS;
     const meta = isObject(e.dependenciesMeta) ? e.dependenciesMeta : undefined;
     for (const [field, fieldKind] of fields) {
       const deps = e[field];
