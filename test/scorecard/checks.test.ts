@@ -10,10 +10,8 @@ after(cleanup);
 
 const wf = (body: string) => ({ '.github/workflows/ci.yml': body });
 
-describe('Dangerous-Workflow (checks/evaluation/dangerous_workflow.go)', () => {
-  test('pull_request_target that checks out the PR head and runs it scores 0', async () => {
-    // raw/dangerous_workflow.go: checkout with ref github.event.pull_request.* under pull_request_target = untrusted checkout -> MinResultScore.
-    const r = await score(wf(`on: pull_request_target
+/** A workflow that checks out the pull request's head and runs its code. */
+const checkoutHead = (trigger: string) => `on: ${trigger}
 permissions: read-all
 jobs:
   test:
@@ -23,7 +21,12 @@ jobs:
         with:
           ref: \${{ github.event.pull_request.head.sha }}
       - run: npm ci && npm test
-`), 'Dangerous-Workflow');
+`;
+
+describe('Dangerous-Workflow (checks/evaluation/dangerous_workflow.go)', () => {
+  test('pull_request_target that checks out the PR head and runs it scores 0', async () => {
+    // raw/dangerous_workflow.go: checkout with ref github.event.pull_request.* under pull_request_target = untrusted checkout -> MinResultScore.
+    const r = await score(wf(checkoutHead('pull_request_target')), 'Dangerous-Workflow');
     assert.equal(r.score, 0);
     const d = r.report.checks[0]!.details.find((x) => x.level === 'warn')!;
     assert.equal(d.location?.file, '.github/workflows/ci.yml');
@@ -31,15 +34,7 @@ jobs:
     assert.match(d.text, /untrusted code checkout/);
   });
   test('the same checkout under pull_request is not dangerous: 10', async () => {
-    const r = await score(wf(`on: pull_request
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: \${{ github.event.pull_request.head.sha }}
-`), 'Dangerous-Workflow');
+    const r = await score(wf(checkoutHead('pull_request')), 'Dangerous-Workflow');
     assert.equal(r.score, 10);
   });
   test('script injection of an issue title scores 0, at the line of the expansion', async () => {
