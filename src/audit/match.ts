@@ -222,6 +222,14 @@ const NONE = Object.freeze([]) as unknown as VulnMatch[];
 /** Groups matched records whose id/alias sets intersect; order follows the first record of each group. */
 export function groupByAlias(hits: readonly { record: OsvRecord; affected: OsvAffected[] }[]): VulnMatch[] {
   if (hits.length === 0) return [];
+  if (hits.length === 1) {
+    // the common case: one record, nothing to unite
+    const { record, affected } = hits[0]!;
+    const seen = new Set([record.id.toUpperCase()]);
+    const aliases: string[] = [];
+    for (const a of record.aliases ?? []) if (!seen.has(a.toUpperCase())) (seen.add(a.toUpperCase()), aliases.push(a));
+    return [{ id: record.id, aliases: aliases.sort(), records: [record], affected }];
+  }
   const parent = hits.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
