@@ -268,10 +268,13 @@ export function unicodeProperty(keyName: string, value: string | null): CharSet 
   } catch {
     return undefined;
   }
+  // Planes 4 to 13 hold no assigned character: every property is uniform there except on the
+  // noncharacters U+nFFFE/U+nFFFF, so one probe per kind stands for the whole range.
   scanStrings ??= [
     [0, scanText(0, 0xd7ff), 1],
     [0xe000, scanText(0xe000, 0xffff), 1],
-    [0x10000, scanText(0x10000, MAX_UNICODE), 2],
+    [0x10000, scanText(0x10000, 0x3ffff), 2],
+    [0xe0000, scanText(0xe0000, MAX_UNICODE), 2],
   ];
   const pairs: [number, number][] = [];
   for (const [first, text, width] of scanStrings) {
@@ -279,6 +282,14 @@ export function unicodeProperty(keyName: string, value: string | null): CharSet 
       const lo = first + m.index / width;
       pairs.push([lo, lo + m[0].length / width - 1]);
     }
+  }
+  const probe = new RegExp(`^\\p{${spec}}$`, 'u');
+  const unassigned = probe.test(String.fromCodePoint(0x40000));
+  const nonchar = probe.test(String.fromCodePoint(0x4fffe));
+  for (let plane = 4; plane <= 13; plane++) {
+    const base = plane * 0x10000;
+    if (unassigned) pairs.push([base, base + 0xfffd]);
+    if (nonchar) pairs.push([base + 0xfffe, base + 0xffff]);
   }
   const set = fromRanges(pairs);
   propertyCache.set(spec, set);
