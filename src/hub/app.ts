@@ -9,7 +9,7 @@
  * and for its responses (serialized by fast-json-stringify). Every error becomes an RFC 9457
  * problem body (problem.ts).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -128,6 +128,11 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
+    // a caller's (or proxy's) well-formed X-Request-Id names the request in the logs; echoed back
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     forceCloseConnections: 'idle',
@@ -152,6 +157,9 @@ export async function buildHub(deps: HubDeps): Promise<FastifyInstance> {
   app.addSchema(SubmissionSchema);
 
   installErrorHandling(app);
+  app.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
   // JSON only: a text/plain body is a 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain');
   // `curl -d '{...}'` sends form encoding: read it as JSON, as api.osv.dev does.

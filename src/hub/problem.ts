@@ -136,6 +136,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const problem = toProblem(err, req.url);
+    if (problem.code === 'ERR_INTERNAL') problem.detail = `internal error; quote request id ${req.id} to the operator (the log has the details)`;
     if (problem.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: problem.code, detail: problem.detail }, 'client error');
     if (problem.status === 429) {

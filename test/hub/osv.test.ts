@@ -198,3 +198,12 @@ test('prewarm: a complete cache answers unknown packages without the store, unti
   assert.ok(reader.calls > before, 'after a change the store is asked again');
   await app.close();
 });
+
+test('request ids: a well-formed X-Request-Id is kept and echoed, anything else replaced', async () => {
+  const { app } = await memoryHub();
+  const kept = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'trace-42' } });
+  assert.equal(kept.headers['x-request-id'], 'trace-42');
+  const replaced = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'a b\u0001' } });
+  assert.match(String(replaced.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+  await app.close();
+});
