@@ -33,11 +33,13 @@ describe('hub on an embedded store', () => {
       { name: 'tess', roles: ['triager'], scopes: ['read', 'submit', 'review'] },
       { name: 'trent', roles: ['triager'], scopes: ['read', 'submit', 'review'] },
       { name: 'ada', roles: ['admin'], scopes: ['read', 'submit', 'review', 'admin'] },
+      { name: 'max', roles: ['maintainer'], scopes: ['read'] },
     ] as const;
     for (const u of users) {
       await store.accounts.createUser({ name: u.name, roles: [...u.roles] }, SYSTEM_ACTOR);
       tokens[u.name] = (await store.accounts.createToken({ user: u.name, scopes: [...u.scopes], expiresAt: new Date(Date.now() + 86_400_000) }, SYSTEM_ACTOR)).token;
     }
+    await store.accounts.addMaintainedPackage('max', { ecosystem: 'npm', name: 'secret-pkg' }, SYSTEM_ACTOR);
     app = await buildHub({ store, config: { rateLimit: false, cachePollMs: 0, prewarm: true } });
     await app.ready();
     for (let i = 0; i < 100 && !app.vulns.complete; i++) await new Promise((r) => setTimeout(r, 50));
@@ -109,12 +111,13 @@ describe('hub on an embedded store', () => {
     assert.deepEqual((q.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ids);
   });
 
-  test('embargoed submissions: visible to triagers, not to other contributors', async () => {
+  test('embargoed submissions: visible to triagers and the package maintainer, not to other contributors', async () => {
     const record = { summary: 'embargoed', affected: [{ package: { ecosystem: 'npm', name: 'secret-pkg' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] }] };
     const created = await app.inject({ method: 'POST', url: '/api/v1/submissions', headers: as('alice'), payload: { records: [record], embargo_until: '2099-01-01T00:00:00Z' } });
     assert.equal(created.statusCode, 201, created.body);
     const id = (created.json() as { id: number }).id;
     assert.equal((await app.inject({ url: `/api/v1/submissions/${id}`, headers: as('tess') })).statusCode, 200);
+    assert.equal((await app.inject({ url: `/api/v1/submissions/${id}`, headers: as('max') })).statusCode, 200, 'maintainer of secret-pkg');
     assert.equal((await app.inject({ url: `/api/v1/submissions/${id}`, headers: as('mallory') })).statusCode, 404);
     assert.equal((await app.inject({ url: `/api/v1/submissions/${id}` })).statusCode, 401);
   });
