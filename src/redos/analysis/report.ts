@@ -58,6 +58,10 @@ export function hintFor(h: HintInput): string {
   const { witness: w, attack } = h;
   const limit = h.safeInputLength !== undefined ? ` or reject inputs longer than ${h.safeInputLength} characters` : ' or limit the input length';
   const pump = quote(attack.pump);
+  if (w.why === 'finite') {
+    return `Exponential backtracking in a counted repetition: its iterations can split ${pump} repeated in combinatorially many ways (as in \`(a?){30}a{30}\`), all tried before the match fails. `
+      + 'Make the repeated part non-optional and unambiguous (`(a?){30}` -> `a{0,30}`), emulate an atomic group with `(?=(...))\\1`' + `${limit}.`;
+  }
   if (h.complexity.type === 'exponential') {
     const where = span(h.pattern, h.outerLoopSrc[w.state]);
     const at = where ? ` \`${where}\`` : '';
