@@ -44,7 +44,7 @@ export interface CheckReportEntry {
 
 const STATUS_MARK = { ok: '✔', skipped: '-', error: '✖' } as const;
 
-export function checkText(entries: readonly CheckReportEntry[], opts: { dir: string; color: boolean; unused: string[]; expired: string[] }): string {
+export function checkText(entries: readonly CheckReportEntry[], opts: { dir: string; color: boolean; unused: string[] }): string {
   const c = painter(opts.color);
   const out: string[] = [`${c('bold', 'nodesec check')} ${opts.dir}`, ''];
   for (const e of entries) {
@@ -59,7 +59,6 @@ export function checkText(entries: readonly CheckReportEntry[], opts: { dir: str
     } else if (r.suppressed?.length) out.push(c('gray', `  ${r.suppressed.length} ignored`));
   }
   for (const id of opts.unused) out.push(c('yellow', `warning: ignore entry ${id} matched nothing; remove it if it is stale`));
-  for (const id of opts.expired) out.push(c('red', `error: ignore entry ${id} has expired`));
   const all = entries.flatMap((e) => e.result.findings);
   const failed = entries.filter((e) => e.failed).map((e) => e.result.check);
   out.push('');

@@ -116,6 +116,19 @@ export function emit(ctx: CliContext, format: Format, r: { json(): unknown; sari
   else ctx.stdout.write(r[format]());
 }
 
+/**
+ * The end of every report command: the report in the chosen format on stdout, expired ignore
+ * entries as errors on stderr, the exit code.
+ */
+export function finish(
+  ctx: CliContext,
+  o: { format: Format; render: Parameters<typeof emit>[2]; policy: IgnorePolicy; formatError: (err: unknown, color: boolean) => string; exit: number },
+): void {
+  emit(ctx, o.format, o.render);
+  reportExpired(ctx, o.policy, o.formatError);
+  ctx.exitCode = o.exit;
+}
+
 
 interface AuditFlags {
   db?: string;
@@ -178,14 +191,18 @@ async function action(ctx: CliContext, target: string | undefined, flags: AuditF
     registry: flags.offline ? null : registryUrl,
     exitCode: exit,
   };
-  emit(ctx, flags.format, {
-    json: () => report.auditJson(result, meta),
-    sarif: () => report.auditSarif(result, VERSION),
-    markdown: () => report.auditMarkdown(result, meta),
-    text: () => report.auditText(result, meta, ctx.color),
+  finish(ctx, {
+    format: flags.format,
+    policy,
+    formatError,
+    exit,
+    render: {
+      json: () => report.auditJson(result, meta),
+      sarif: () => report.auditSarif(result, VERSION),
+      markdown: () => report.auditMarkdown(result, meta),
+      text: () => report.auditText(result, meta, ctx.color),
+    },
   });
-  reportExpired(ctx, policy, formatError);
-  ctx.exitCode = exit;
 }
 
 export const audit: CliCommand = {

@@ -9,7 +9,7 @@ import type { ProjectCheckResult } from '../../core/check.ts';
 import { parseSeverity, type Severity } from '../../core/finding.ts';
 import type { CliCommand, CliContext } from '../context.ts';
 import { projectChecks } from '../checks.ts';
-import { cliMain, collect, configuredFailOn, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, reportExpired, emit, type Format } from './audit.ts';
+import { cliMain, collect, configuredFailOn, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, finish, type Format } from './audit.ts';
 
 export const CHECK_JSON_VERSION = '1.0';
 
@@ -85,35 +85,39 @@ async function action(ctx: CliContext, target: string | undefined, flags: CheckF
   const ran = new Set(entries.map((e) => e.result.check));
   const unused = policy.unused().filter((e) => !e.checks || e.checks.some((c) => ran.has(c)));
   const all = entries.flatMap((e) => e.result.findings);
-  emit(ctx, flags.format, {
-    json: () => ({
-      schemaVersion: CHECK_JSON_VERSION,
-      command: 'check',
-      tool: { name: 'nodesec', version: VERSION },
-      generatedAt: now.toISOString(),
-      directory: dir,
-      checks: entries.map((e) => ({
-        check: e.result.check,
-        title: e.title,
-        status: e.result.status,
-        reason: e.result.reason ?? null,
-        summary: e.result.summary ?? null,
-        failOn: e.failOn,
-        failed: e.failed,
-        findings: e.result.findings,
-        suppressed: (e.result.suppressed ?? []).map((s) => ({ ...s.finding, ignoredBy: { id: s.ignoreId, reason: s.reason } })),
-        data: e.result.data ?? null,
-      })),
-      summary: { findings: all.length, bySeverity: report.countBySeverity(all), failedChecks: entries.filter((e) => e.failed).map((e) => e.result.check) },
-      ignores: { source: policy.source ?? null, expired, unused },
-      exitCode: exit,
-    }),
-    sarif: () => toSarif(all, { toolVersion: VERSION, rules: auditSarifRules(all) }),
-    markdown: () => report.checkMarkdown(entries, { dir: target ?? '.' }),
-    text: () => report.checkText(entries, { dir: target ?? '.', color: ctx.color, unused: unused.map((e) => e.id), expired: [] }),
+  finish(ctx, {
+    format: flags.format,
+    policy,
+    formatError,
+    exit,
+    render: {
+      json: () => ({
+        schemaVersion: CHECK_JSON_VERSION,
+        command: 'check',
+        tool: { name: 'nodesec', version: VERSION },
+        generatedAt: now.toISOString(),
+        directory: dir,
+        checks: entries.map((e) => ({
+          check: e.result.check,
+          title: e.title,
+          status: e.result.status,
+          reason: e.result.reason ?? null,
+          summary: e.result.summary ?? null,
+          failOn: e.failOn,
+          failed: e.failed,
+          findings: e.result.findings,
+          suppressed: (e.result.suppressed ?? []).map((s) => ({ ...s.finding, ignoredBy: { id: s.ignoreId, reason: s.reason } })),
+          data: e.result.data ?? null,
+        })),
+        summary: { findings: all.length, bySeverity: report.countBySeverity(all), failedChecks: entries.filter((e) => e.failed).map((e) => e.result.check) },
+        ignores: { source: policy.source ?? null, expired, unused },
+        exitCode: exit,
+      }),
+      sarif: () => toSarif(all, { toolVersion: VERSION, rules: auditSarifRules(all) }),
+      markdown: () => report.checkMarkdown(entries, { dir: target ?? '.' }),
+      text: () => report.checkText(entries, { dir: target ?? '.', color: ctx.color, unused: unused.map((e) => e.id) }),
+    },
   });
-  reportExpired(ctx, policy, formatError);
-  ctx.exitCode = exit;
 }
 
 export const check: CliCommand = {

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
 import { EXIT } from '../../core/exit-codes.ts';
 import type { CliCommand, CliContext } from '../context.ts';
-import { cliMain, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, openSource, reportExpired, resolveFailOn, emit, unusedFor, type Format } from './audit.ts';
+import { cliMain, dbOption, formatOpt, failing, failOnOption, ignoreFileOption, openSource, resolveFailOn, finish, unusedFor, type Format } from './audit.ts';
 
 /** `process.platform` values, plus `any` (every environment). */
 const PLATFORMS = ['any', 'aix', 'android', 'cygwin', 'darwin', 'freebsd', 'haiku', 'linux', 'netbsd', 'openbsd', 'sunos', 'win32'];
@@ -59,14 +59,18 @@ async function action(ctx: CliContext, flags: NodeFlags): Promise<void> {
   if (r.records === 0) {
     ctx.stderr.write(formatError(new AppError('ERR_ADVISORY_SOURCE', `the advisory source ${source.meta.location} has no Node.js core records: only end-of-life was checked`, { hint: 'use the WG data (--db <security-wg>/vuln) or a snapshot that includes vuln/core' }), false).replace(/^error/, 'warning'));
   }
-  emit(ctx, flags.format, {
-    json: () => report.nodeJson(r, meta),
-    sarif: () => report.nodeSarif(r, VERSION),
-    markdown: () => report.nodeMarkdown(r, meta),
-    text: () => report.nodeText(r, meta, ctx.color),
+  finish(ctx, {
+    format: flags.format,
+    policy,
+    formatError,
+    exit,
+    render: {
+      json: () => report.nodeJson(r, meta),
+      sarif: () => report.nodeSarif(r, VERSION),
+      markdown: () => report.nodeMarkdown(r, meta),
+      text: () => report.nodeText(r, meta, ctx.color),
+    },
   });
-  reportExpired(ctx, policy, formatError);
-  ctx.exitCode = exit;
 }
 
 export const node: CliCommand = {
