@@ -4,6 +4,7 @@
 import semver from 'semver';
 import type { OsvAffected, OsvRecord } from '../core/osv.ts';
 import { compileAffected, parseVersion, wgRanges } from '../audit/match.ts';
+import { osvToSemverRange } from '../advisory/index.ts';
 
 export function samePackage(a: OsvAffected, ecosystem: string, name: string): boolean {
   const p = a.package;
@@ -27,50 +28,21 @@ export function affects(record: OsvRecord, ecosystem: string, name: string, vers
 }
 
 /**
- * The vulnerable range of `name` in `record` as one semver range string (npm's
- * `vulnerable_versions`): each range becomes `>=introduced <fixed` (or `<=last_affected`),
- * explicit versions are listed, and the parts are joined with ` || `. `*` when unbounded.
+ * The vulnerable range of `name` in `record` as one npm range (`vulnerable_versions`): per
+ * affected entry, the WG's own `vulnerable_versions` when it alone says what is vulnerable (no
+ * usable patched range, or no OSV events to say better), else the entry's OSV ranges
+ * (osvToSemverRange: `>=1.0.0 <1.4.2 || =0.9.9-beta.1`); entries joined with ` || `.
  */
 export function semverRange(record: OsvRecord, ecosystem: string, name: string): string {
   const parts: string[] = [];
   for (const a of record.affected ?? []) {
     if (!samePackage(a, ecosystem, name)) continue;
-    // The WG's own range, when it alone says what is vulnerable (no usable patched range, or
-    // no OSV events to say better).
     const wg = wgRanges(a);
     if (wg && semver.validRange(wg.vulnerable) && (!wg.patched || !semver.validRange(wg.patched) || !a.ranges?.length)) {
       parts.push(wg.vulnerable.trim());
-      continue;
+    } else {
+      parts.push(osvToSemverRange(a));
     }
-    for (const r of a.ranges ?? []) {
-      if (r.type === 'GIT') continue;
-      let lower: string | undefined;
-      const flush = (upper?: string) => {
-        const lo = lower === undefined || lower === '0' ? '' : `>=${lower}`;
-        const s = [lo, upper ?? ''].filter(Boolean).join(' ');
-        parts.push(s || '*');
-        lower = undefined;
-      };
-      let open = false;
-      for (const e of r.events) {
-        if ('introduced' in e) {
-          if (open) flush();
-          lower = e.introduced;
-          open = true;
-        } else if ('fixed' in e) {
-          flush(`<${e.fixed}`);
-          open = false;
-        } else if ('last_affected' in e) {
-          flush(`<=${e.last_affected}`);
-          open = false;
-        } else if ('limit' in e) {
-          flush(`<${e.limit}`);
-          open = false;
-        }
-      }
-      if (open) flush();
-    }
-    for (const v of a.versions ?? []) if (!parts.includes(v)) parts.push(v);
   }
   if (parts.length === 0 || parts.includes('*')) return '*';
   return parts.join(' || ');
