@@ -40,6 +40,7 @@ export function nodeJson(r: NodeCheckResult, m: NodeReportMeta): Record<string, 
     },
     findings: data,
     notAffected: r.notAffected,
+    statements: r.statements,
     suppressed: r.suppressed.map((s) => ({ ...(s.finding.data as NodeFindingData), ignoredBy: { id: s.ignoreId, reason: s.reason } })),
     ignores: { source: m.ignoreSource, expired: m.expiredIgnores, unused: m.unusedIgnores },
     exitCode: m.exitCode,
@@ -77,6 +78,10 @@ export function nodeText(r: NodeCheckResult, m: NodeReportMeta, color: boolean):
   }
   if (r.findings.length) out.push('');
   for (const n of r.notAffected) out.push(c('gray', `not affected: ${n.vulnerability} (${n.record}), ${n.statement}: ${n.justification ?? 'no justification'}`));
+  if (r.statements.length) {
+    const cves = r.statements.flatMap((s) => s.vulnerabilities);
+    out.push(c('gray', `the WG declares Node.js not affected by ${cves.length} CVE${cves.length === 1 ? '' : 's'} of vendored dependencies (${cves.slice(0, 4).join(', ')}${cves.length > 4 ? ', ...' : ''}); --format json lists them with the reasons`));
+  }
   for (const s of r.suppressed) out.push(c('gray', `ignored: ${s.finding.ruleId}: ${s.reason}`));
   for (const e of m.unusedIgnores) out.push(c('yellow', `warning: ignore entry ${e.id} in ${m.ignoreSource ?? 'the ignore file'} matched nothing`));
   const vulns = r.findings.filter((f) => (f.data as NodeFindingData).kind === 'vulnerability').length;

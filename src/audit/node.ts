@@ -124,6 +124,11 @@ export interface NodeCheckResult {
   findings: Finding[];
   suppressed: { finding: Finding; ignoreId: string; reason: string }[];
   notAffected: VexApplied[];
+  /**
+   * Every `not_affected` statement that covers this version (the WG's vuln/deps: CVEs of vendored
+   * dependencies that other scanners report against Node.js, declared not exploitable in it).
+   */
+  statements: { id: string; vulnerabilities: string[]; justification: string | null; impactStatement: string | null; references: string[] }[];
   records: number;
   /** The smallest release that fixes every vulnerability found, when the advisories name one. */
   recommended: { version: string; sameMajor: boolean } | null;
@@ -254,5 +259,9 @@ export function checkNode(opts: NodeCheckOptions): NodeCheckResult {
   // One upgrade that fixes every vulnerability found (platform-applicable, not VEX-suppressed).
   const all = minimalUpgrade(v, [...allFixes.values()], (x) => matched.some((m) => matchAffects(m, ECOSYSTEM_NODEJS, 'node', x)));
   const recommended = all ? { version: `v${all.version}`, sameMajor: all.sameMajor } : null;
-  return { ...base, supported, findings, suppressed, notAffected, records: records.length, recommended };
+  const statements = (opts.source.vexStatements?.() ?? [])
+    .filter((st) => st.status === 'not_affected' && st.product.name === 'node' && st.product.ecosystem.toLowerCase() === ECOSYSTEM_NODEJS.toLowerCase())
+    .filter((st) => !st.versions || parseRange(st.versions)?.test(v) === true)
+    .map((st) => ({ id: st.id, vulnerabilities: st.vulnerabilities, justification: st.justification ?? null, impactStatement: st.impactStatement ?? null, references: st.references ?? [] }));
+  return { ...base, supported, findings, suppressed, notAffected, statements, records: records.length, recommended };
 }

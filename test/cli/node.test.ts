@@ -24,6 +24,8 @@ describe('nodesec node', () => {
     const f170 = (out.findings as Json[]).find((f) => f.id === 'NSWG-COR-170')!;
     assert.deepEqual(f170.upgrade, { version: 'v20.20.2', sameMajor: true });
     assert.deepEqual(f170.aliases, ['CVE-2026-21716']);
+    // the WG's vuln/deps statements (6 files) are listed with their reasons
+    assert.ok((out.statements as Json[]).some((s) => s.vulnerabilities.includes('CVE-2023-45853') && s.justification === 'vulnerable_code_not_present'));
     // win32-only records do not apply on linux
     assert.ok(!(out.findings as Json[]).some((f) => f.kind === 'vulnerability' && !f.environments.includes('all') && !f.environments.includes('linux')));
   });
