@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LockGraph } from '../../src/core/lockgraph.ts';
+import { computeFlags } from '../../src/lockfile/graph.ts';
 import { readLockfile } from '../../src/lockfile/index.ts';
 import { LOCKFILES } from '../helpers/paths.ts';
 
@@ -144,4 +145,33 @@ describe('lockfile corpus: the quirks the README lists', () => {
     assert.equal(g.packages.filter((p) => p.notAuditable?.reason === 'file').length, 109);
     assert.equal(g.packages.filter((p) => p.notAuditable?.reason === 'link').length, 0);
   });
+});
+
+describe('computed flags agree with the flags npm stored', () => {
+  // The npm readers use npm's stored flags; recomputing them from the graph with the rule
+  // the yarn, pnpm and bun readers use must give npm's answer.
+  const cases: [dir: string, file: string, exceptions: string[]][] = [
+    ['OWASP__NodeGoat', 'package-lock.json', []],
+    ['mochajs__mocha', 'package-lock.json', []],
+    ['snyk-labs__nodejs-goof', 'package-lock.json', []],
+    ['socketio__socket.io', 'package-lock.json', []],
+    ['react-boilerplate__react-boilerplate', 'package-lock.json', []],
+    ['firebase__firebase-tools', 'npm-shrinkwrap.json', []],
+    // react-day-picker's peer on date-fns makes it prod; npm stored dev, as with legacy-peer-deps
+    ['documenso__documenso', 'package-lock.json', ['node_modules/date-fns dev']],
+  ];
+  for (const [dir, file, exceptions] of cases) {
+    it(dir, async () => {
+      const g = await readLockfile(join(LOCKFILES, dir, file), { mismatch: 'warn' });
+      const copy: LockGraph = { ...g, packages: g.packages.map((p) => ({ ...p, dev: false, optional: false, peer: false })) };
+      computeFlags(copy);
+      const diff: string[] = [];
+      copy.packages.forEach((p, i) => {
+        const s = g.packages[i]!;
+        if (p.extraneous) return;
+        for (const k of ['dev', 'optional', 'peer'] as const) if (p[k] !== s[k]) diff.push(`${p.key} ${k}`);
+      });
+      assert.deepEqual(diff, exceptions);
+    });
+  }
 });

@@ -169,6 +169,8 @@ export function readBun({ path, text }: LockfileInput): LockGraph {
     if (!isObject(deps)) return;
     const loc = tree.loc(at);
     for (const dep in deps) {
+      // an optional peer is no dependency: it is used when something else installs it
+      if (kind === 'peer' && Array.isArray(optionalPeers) && optionalPeers.includes(dep)) continue;
       const to = tree.resolve(loc, dep);
       if (to === undefined) {
         const optional = kind === 'optional' || (kind === 'peer' && Array.isArray(optionalPeers) && optionalPeers.includes(dep));

@@ -168,7 +168,10 @@ function fromPackages(pk: Record<string, unknown>, text: string, meta: Meta): Lo
   }
   const link = (loc: number, e: Record<string, unknown>, from: { importer: number } | { package: number }, deps: unknown, kind: DependencyKind): void => {
     if (!isObject(deps)) return;
+    const peerMeta = kind === 'peer' && isObject(e.peerDependenciesMeta) ? e.peerDependenciesMeta : undefined;
     for (const dep in deps) {
+      // an optional peer is no dependency: it is used when something else installs it (npm's rule)
+      if (peerMeta && isObject(peerMeta[dep]) && (peerMeta[dep] as Record<string, unknown>).optional === true) continue;
       const to = locs.resolve(loc, dep);
       if (to === undefined) {
         if (kind === 'prod' || (kind === 'dev' && 'importer' in from && from.importer === 0)) {
