@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { FAILSAFE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LockGraph } from '../../src/core/lockgraph.ts';
@@ -172,6 +173,26 @@ describe('computed flags agree with the flags npm stored', () => {
         for (const k of ['dev', 'optional', 'peer'] as const) if (p[k] !== s[k]) diff.push(`${p.key} ${k}`);
       });
       assert.deepEqual(diff, exceptions);
+    });
+  }
+});
+
+describe('computed flags agree with the flags pnpm 5 and 6 stored', () => {
+  for (const dir of ['windicss__windicss', 'shadcn-ui__taxonomy']) {
+    it(dir, async () => {
+      const file = join(LOCKFILES, dir, 'pnpm-lock.yaml');
+      const raw = loadYaml(readFileSync(file, 'utf8'), { schema: FAILSAFE_SCHEMA }) as { packages: Record<string, { dev?: string; optional?: string }> };
+      const g = await readLockfile(file, { mismatch: 'warn' });
+      const diff: string[] = [];
+      for (const p of g.packages) {
+        const stored = raw.packages[p.key];
+        if (!stored) continue;
+        // pnpm: dev true/false, or absent when both prod and dev need it
+        if ((stored.dev === 'true') !== p.dev) diff.push(`${p.key} dev`);
+        if ((stored.optional === 'true') !== p.optional) diff.push(`${p.key} optional`);
+      }
+      assert.deepEqual(diff, []);
+      assert.ok(g.packages.some((p) => p.dev) && g.packages.some((p) => raw.packages[p.key]), 'the comparison is not vacuous');
     });
   }
 });
