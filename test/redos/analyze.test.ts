@@ -76,7 +76,7 @@ describe('vulnerable regexes are found and proven in V8', () => {
       // the proof really measured the slowdown in V8
       assert.ok(v.proof && v.proof.method === 'v8-timing');
       const slowest = Math.max(...v.proof.samples.map((s) => s.ms));
-      assert.ok(slowest >= 15, `slowest sample ${slowest} ms`);
+      assert.ok(slowest >= 6, `slowest sample ${slowest} ms`);
       assert.ok(v.attackLength100ms !== undefined && v.attackLength1s !== undefined);
       assert.ok(v.attackLength100ms <= v.attackLength1s);
       assert.ok(v.safeInputLength !== undefined && v.safeInputLength < v.attackLength100ms);

@@ -38,8 +38,8 @@ export interface ProofResult {
   complexity?: { type: 'exponential' | 'polynomial'; degree?: number };
 }
 
-const STOP_MS = 15;
-const SIGNIFICANT_MS = 10;
+const STOP_MS = 10;
+const SIGNIFICANT_MS = 6;
 /** A real polynomial blow-up is unmistakable long before this length (2^18: ~3e10 steps for a quadratic). */
 const MAX_LENGTH = 1 << 18;
 const SAMPLE_TIMEOUT_MS = 1500;
