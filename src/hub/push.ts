@@ -7,9 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { AppError, type ErrorCode, ERRORS } from '../core/errors.ts';
 import type { AdvisorySource } from '../core/osv.ts';
-import { addResult, chunks, emptySummary, type ImportSummary } from './ingest.ts';
-
-export const PUSH_CHUNK = 2000;
+import { addResult, CHUNK, chunks, emptySummary, type ImportSummary } from './ingest.ts';
 
 export interface PushOptions {
   to: string;
@@ -31,7 +29,7 @@ export async function pushSource(source: AdvisorySource, opts: PushOptions): Pro
   const url = new URL('api/v1/import', base.href.endsWith('/') ? base.href : `${base.href}/`);
   const doFetch = opts.fetch ?? globalThis.fetch;
   const sum = emptySummary(source.meta.location);
-  for (const chunk of chunks(source.all(), opts.chunkSize ?? PUSH_CHUNK)) {
+  for (const chunk of chunks(source.all(), opts.chunkSize ?? CHUNK)) {
     opts.signal?.throwIfAborted();
     let res: Response;
     try {

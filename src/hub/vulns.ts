@@ -7,6 +7,7 @@
  * a process that writes invalidates its own cache at once.
  */
 import type { OsvRecord } from '../core/osv.ts';
+import { packageKey } from '../store/types.ts';
 import { compileAffected } from '../audit/match.ts';
 import { affects } from './match.ts';
 
@@ -21,9 +22,8 @@ export interface VulnReader {
   cursor(): Promise<string>;
 }
 
-export function packageKey(ecosystem: string, name: string): string {
-  return `${ecosystem.toLowerCase()}\u0000${name}`;
-}
+/** The store's package key (`ecosystem` lower-cased, NUL, name), shared by every map here. */
+export { packageKey };
 
 export interface VulnCacheOptions {
   /** Entries kept (packages + ids); least recently used dropped first. */
