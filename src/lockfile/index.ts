@@ -65,7 +65,7 @@ export async function readLockfile(path: string, opts: ReadOptions = {}): Promis
     if (st.size > maxBytes) {
       throw new AppError('ERR_INPUT_TOO_LARGE', `${path} is ${mb(st.size)}, over the ${mb(maxBytes)} limit for lockfiles`, {
         file: path,
-        hint: 'raise the limit (--max-lockfile-size) if this lockfile is genuine',
+        hint: 'check this is the lockfile you meant: real lockfiles stay well under the limit, which bounds memory',
         details: { size: st.size, limit: maxBytes },
       });
     }
@@ -168,7 +168,7 @@ async function readBounded(fh: FileHandle, path: string, size: number, maxBytes:
   if (n > maxBytes) {
     throw new AppError('ERR_INPUT_TOO_LARGE', `${path} is over the ${mb(maxBytes)} limit for lockfiles`, {
       file: path,
-      hint: 'raise the limit (--max-lockfile-size) if this lockfile is genuine',
+      hint: 'check this is the lockfile you meant: real lockfiles stay well under the limit, which bounds memory',
       details: { limit: maxBytes },
     });
   }
