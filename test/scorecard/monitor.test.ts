@@ -76,6 +76,28 @@ describe('nodesec scorecard monitor: the WG files', () => {
     assert.match(r.stdout, /38 repositories scored, 19 changed/);
   });
 
+  test('--offline renders from database.json alone: the rows of the repositories that changed in the last run are the WG\'s rows', async () => {
+    const db = join(tmp, 'wg-db-off.json');
+    copyFileSync(join(WG, 'database.json'), db);
+    const report = join(tmp, 'wg-report-off.md');
+    const html = join(tmp, 'wg-off.html');
+    const r = await runCli(['scorecard', 'monitor', '--scope', join(WG, 'scope.json'), '--database', db, '--report', report, '--html', html, '--offline', '--scorecard-api', 'http://127.0.0.1:1'], { env: ENV });
+    assert.equal(r.exit, 0, r.stderr);
+    assert.equal(readFileSync(db, 'utf8'), readFileSync(join(WG, 'database.json'), 'utf8'));
+    const rows = (t: string) => new Map(t.split('\n').filter((l) => l.startsWith('| [nodejs/')).map((l) => [/nodejs\/([^\]]+)\]/.exec(l)![1]!, l]));
+    const wg = rows(readFileSync(join(WG, 'report.md'), 'utf8'));
+    const ours = rows(readFileSync(report, 'utf8'));
+    assert.equal(ours.size, 38);
+    let same = 0;
+    for (const [repo, line] of wg) {
+      if (/\| 0 \/ \[Details\]/.test(line)) continue; // unchanged in that run: its date and commit came from the API
+      assert.equal(ours.get(repo), line, repo);
+      same++;
+    }
+    assert.equal(same, 19);
+    assert.match(readFileSync(html, 'utf8'), /38 repositories/);
+  });
+
   test('a second run with the same answers changes nothing and writes nothing', async () => {
     const db = join(tmp, 'wg-db2.json');
     const report = join(tmp, 'wg-report2.md');

@@ -96,6 +96,7 @@ interface MonitorCliOptions {
   reportTool: 'scorecard-visualizer' | 'deps.dev';
   dryRun?: boolean;
   format: 'text' | 'json';
+  offline?: boolean;
   createIssue?: string;
   issueTitle: string;
   issueLabels?: string[];
@@ -171,6 +172,9 @@ async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<voi
   const token = ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
   const http = httpOptions(ctx, retries);
   let added: string[] = [];
+  if (o.offline && (o.discover?.length || o.databaseUrl || o.createIssue)) {
+    throw new AppError('ERR_USAGE', '--offline renders from the database alone: it cannot be combined with --discover, --database-url or --create-issue');
+  }
   if (o.discover?.length) {
     const d = await mon.discoverScope(scope, o.discover, o.githubApi, { ...http, ...(token && { headers: { authorization: `Bearer ${token}` } }) });
     scope = d.scope;
@@ -197,7 +201,9 @@ async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<voi
     ctx.stderr.write(`sweep ${sweep}: ${d.enqueued} jobs enqueued, ${d.reused} results reused\n`);
     source = d.source;
   }
-  const result = await mon.runMonitor({ scope, database, source, concurrency, progress: ctx.progress, signal: ctx.signal });
+  const result = o.offline
+    ? { scores: mon.rowsFromDatabase(scope, database), database, skipped: [], failed: [] }
+    : await mon.runMonitor({ scope, database, source, concurrency, progress: ctx.progress, signal: ctx.signal });
   const ropts = { reportTagsEnabled: o.reportTags, renderBadge: o.renderBadge === true, reportTool: o.reportTool };
   const changed = db.serializeDatabase(database) !== db.serializeDatabase(result.database);
   const issue = render.renderIssue(result.scores, ropts);
@@ -206,8 +212,8 @@ async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<voi
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, content);
   };
-  if (changed) {
-    await write(dbPath, db.serializeDatabase(result.database));
+  if (changed || o.offline) {
+    if (changed) await write(dbPath, db.serializeDatabase(result.database));
     const segment = render.renderReport(result.scores, ropts);
     await write(reportPath, o.reportTags ? render.updateOrCreateSegment(await readOr(reportPath, ''), segment) : segment);
   }
@@ -230,7 +236,9 @@ async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<voi
     ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, changed, dryRun: o.dryRun === true, discovered: added, scores: result.scores, skipped: result.skipped, failed: failures, issue: issue ?? null, issueUrl: issueUrl ?? null }, null, 2)}\n`);
   } else {
     const moved = result.scores.filter((s) => s.currentDiff || s.changes?.length);
-    ctx.stdout.write(`${result.scores.length} repositories scored, ${moved.length} changed${o.dryRun ? ' (dry run: nothing written)' : changed ? `; wrote ${o.database} and ${o.report}` : '; database unchanged'}\n`);
+    ctx.stdout.write(o.offline
+      ? `${result.scores.length} repositories rendered from ${o.database}${o.dryRun ? ' (dry run: nothing written)' : `; wrote ${o.report}`}\n`
+      : `${result.scores.length} repositories scored, ${moved.length} changed${o.dryRun ? ' (dry run: nothing written)' : changed ? `; wrote ${o.database} and ${o.report}` : '; database unchanged'}\n`);
     for (const s of moved) {
       ctx.stdout.write(`  ${s.org}/${s.repo}: ${s.prevScore ?? '—'} -> ${s.score}${s.changes?.length ? ` (${s.changes.map((c) => `${c.check} ${c.from ?? '—'}->${c.to ?? '—'}`).join(', ')})` : ''}\n`);
     }
@@ -265,6 +273,7 @@ function registerMonitor(parent: Command, ctx: CliContext): void {
     .option('--render-badge', 'show the Scorecard badge instead of the score')
     .addOption(new Option('--report-tool <tool>', 'where report links point').choices(['scorecard-visualizer', 'deps.dev']).default('scorecard-visualizer'))
     .option('--dry-run', 'compute and print, write nothing')
+    .option('--offline', 'ask nothing: render the report, issue and HTML from the database (each repository\'s last recorded change)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--database-url <url>', 'run the sweep as pg-boss jobs on this PostgreSQL (workers: nodesec scorecard worker)')
     .option('--sweep-id <id>', 'with --database-url: the sweep to run or resume (default: the UTC day and a hash of the scope)')

@@ -147,3 +147,32 @@ export async function discoverScope(scope: Scope, orgs: readonly string[], githu
 export function describeFailure(e: AppError | Error): string {
   return isAppError(e) ? `[${e.code}] ${e.message}` : e.message;
 }
+
+/**
+ * The rows the database alone can give, for offline rendering: each repository's current
+ * entry, with the delta and compare link of its last recorded change. (A live run shows the
+ * latest result, whose date and commit may be newer than the stored entry when the score did
+ * not move.)
+ */
+export function rowsFromDatabase(scope: Scope, db: Database): ScoreRow[] {
+  const rows: ScoreRow[] = [];
+  for (const [org, s] of Object.entries(scope['github.com'])) {
+    for (const repo of s.included) {
+      const h = db['github.com'][org]?.[repo];
+      const cur = h?.current;
+      if (!cur) continue;
+      const prev = h.previous.at(-1);
+      const row: ScoreRow = { platform: 'github.com', org, repo, score: cur.score, date: cur.date, commit: cur.commit, ...(cur.checks && { checks: cur.checks }) };
+      if (prev) {
+        row.prevScore = prev.score;
+        row.prevDate = prev.date;
+        row.prevCommit = prev.commit;
+        if (prev.score !== cur.score) row.currentDiff = Number.parseFloat((cur.score - prev.score).toFixed(1));
+        const changes = checkChanges(prev, cur);
+        if (changes.length) row.changes = changes;
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
