@@ -42,7 +42,7 @@ const STOP_MS = 10;
 const SIGNIFICANT_MS = 6;
 /** A real polynomial blow-up is unmistakable long before this length (2^18: ~3e10 steps for a quadratic). */
 const MAX_LENGTH = 1 << 18;
-const SAMPLE_TIMEOUT_MS = 1500;
+const SAMPLE_TIMEOUT_MS = 500;
 const MAX_SAMPLES = 40;
 const EXP_PUMPS = 48;
 
