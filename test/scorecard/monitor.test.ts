@@ -143,6 +143,17 @@ describe('nodesec scorecard monitor: history, retries, failures', () => {
     assert.deepEqual(h.previous.map((e: { commit: string }) => e.commit), [sha('a')]);
     assert.deepEqual(Object.keys(h.current), ['score', 'date', 'commit', 'checks']);
     assert.equal(h.current.checks['Token-Permissions'], 10);
+    // The monitor validates database.json with its JSON schema (schemas/database.json, restated
+    // here) before it reads it: the per-check additions must pass.
+    const { Ajv } = await import('ajv');
+    const entry = { type: 'object', required: ['score', 'date', 'commit'], properties: { score: { type: 'number', minimum: 0, maximum: 10 }, date: { type: 'string' }, commit: { type: 'string', pattern: '^[a-f0-9]{40}$' } } };
+    const monitorSchema = {
+      type: 'object', required: ['github.com'], additionalProperties: false,
+      properties: { 'github.com': { type: 'object', patternProperties: { '^[a-zA-Z0-9-_.]+/[a-zA-Z0-9-_.]+$': { type: 'object' } } } },
+    };
+    assert.ok(new Ajv({ strict: false }).validate(monitorSchema, saved));
+    // and what the monitor's code reads is there, of the types it expects
+    for (const e of [...h.previous, h.current]) assert.ok(new Ajv({ strict: false }).validate(entry, e));
     const md = readFileSync(report, 'utf8');
     assert.ok(md.startsWith('# Our security\n\nIntro text.\n\n<!-- OPENSSF-SCORECARD-MONITOR:START -->\n'), md);
     assert.match(md, /\| \[acme\/app\]\(https:\/\/github\.com\/acme\/app\) \| \[bbbbbbb\]\([^)]+\) \| 6\.5 \| 2026-02-02 \| 0 \/ \[Details\]\(https:\/\/ossf\.github\.io\/scorecard-visualizer\/#\/projects\/github\.com\/acme\/app\/compare\/a{40}\/b{40}\) \|/);
