@@ -56,5 +56,6 @@ export async function importIntoStore(store: Store, source: AdvisorySource, opti
 }
 
 export function formatSummary(s: ImportSummary): string {
-  return `${s.source}: ${s.records} records, ${s.inserted} new, ${s.updated} updated, ${s.unchanged} unchanged, ${s.stale} older than stored, ${s.merged} merged, ${s.rejected.length} rejected`;
+  // inserted/updated/merged count vulnerabilities (records sharing an alias are one); the rest count records
+  return `${s.source}: ${s.records} records; vulnerabilities: ${s.inserted} new, ${s.updated} updated, ${s.merged} merged; records: ${s.unchanged} unchanged, ${s.stale} older than stored, ${s.rejected.length} rejected`;
 }

@@ -49,7 +49,7 @@ describe('db push', () => {
     assert.ok(s1.inserted > 0 && s1.inserted <= s1.records);
     const second = await runCli(['db', 'push', NSWG_VULN, '--to', 'http://hub.test/'], { env: { NO_COLOR: '1', NODESEC_HUB_TOKEN: admin }, fetch });
     assert.equal(second.exit, 0, second.stderr);
-    assert.match(second.stdout, new RegExp(`${s1.records} records, 0 new, 0 updated, ${s1.records} unchanged`));
+    assert.match(second.stdout, new RegExp(`${s1.records} records; vulnerabilities: 0 new, 0 updated, 0 merged; records: ${s1.records} unchanged`));
     // NSWG-ECO-1: bassmaster <=1.5.1
     const q = await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { name: 'bassmaster', ecosystem: 'npm' }, version: '1.5.1' } });
     assert.ok((q.json() as { vulns: { id: string }[] }).vulns.some((v) => v.id === 'NSWG-ECO-1'), q.body);

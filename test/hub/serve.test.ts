@@ -51,7 +51,7 @@ test('serve: embedded store, --import, answers on loopback, SIGTERM stops it cle
   const dir = mkdtempSync(join(tmpdir(), 'nodesec-serve-'));
   try {
     const s = await startServe(['--data-dir', join(dir, 'db'), '--import', join(HUB_FIXTURES, 'osv')]);
-    assert.match(s.stderr(), /4 records, 4 new/);
+    assert.match(s.stderr(), /4 records; vulnerabilities: 4 new/);
     const health = await fetch(`${s.url}/healthz`);
     assert.equal(health.status, 200);
     const r = await query(s.url, 'lodash', '4.17.4');
@@ -60,7 +60,7 @@ test('serve: embedded store, --import, answers on loopback, SIGTERM stops it cle
     assert.match(s.stderr(), /shutting down/);
     // importing again is idempotent, and the data survived the restart
     const again = await startServe(['--data-dir', join(dir, 'db'), '--import', join(HUB_FIXTURES, 'osv')]);
-    assert.match(again.stderr(), /4 records, 0 new, 0 updated, 4 unchanged/);
+    assert.match(again.stderr(), /4 records; vulnerabilities: 0 new, 0 updated, 0 merged; records: 4 unchanged/);
     assert.equal(await again.stop(), 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
