@@ -1,8 +1,11 @@
 /**
  * Package URLs (https://github.com/package-url/purl-spec) as OSV's query API accepts them:
- * `pkg:npm/%40scope/name@1.2.3` → `{ ecosystem: 'npm', name: '@scope/name', version: '1.2.3' }`.
+ * `pkg:npm/%40scope/name@1.2.3` → `{ ecosystem: 'npm', name: '@scope/name', version: '1.2.3' }`,
+ * and the Node.js runtime as the WG names it: `pkg:github/nodejs/node@v20.1.0` →
+ * `{ ecosystem: 'Node.js', name: 'node', version: '20.1.0' }`.
  */
 import { AppError } from '../core/errors.ts';
+import { NODE_PACKAGE } from '../advisory/index.ts';
 
 const ECOSYSTEMS: Record<string, string> = {
   npm: 'npm',
@@ -48,6 +51,10 @@ export function parsePurl(purl: string): ParsedPurl {
   }
   const parts = path.split('/').filter(Boolean).map((p) => decode(p, purl));
   if (parts.length === 0) throw bad('it has no name');
+  // the Node.js runtime (the WG's core advisories): pkg:github/nodejs/node@20.1.0
+  if (type === 'github' && parts.join('/').toLowerCase() === 'nodejs/node') {
+    return { ecosystem: NODE_PACKAGE.ecosystem, name: NODE_PACKAGE.name, ...(version && { version: version.replace(/^v/, '') }) };
+  }
   const ecosystem = ECOSYSTEMS[type];
   if (!ecosystem) throw bad(`unsupported package type "${type}"`);
   const name = ecosystem === 'Maven' ? parts.join(':') : parts.join('/');

@@ -38,6 +38,8 @@ test('POST /v1/query without a version lists every record of the package; ecosys
   const { app } = await memoryHub();
   const res = await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { name: 'node', ecosystem: 'Node.js' } } });
   assert.deepEqual((res.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ['OSV-2021-0003']);
+  const purl = await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { purl: 'pkg:github/nodejs/node@v14.15.4' } } });
+  assert.deepEqual((purl.json() as { vulns: OsvRecord[] }).vulns.map((v) => v.id), ['OSV-2021-0003'], 'the runtime by purl');
   const npm = await app.inject({ method: 'POST', url: '/v1/query', payload: { package: { name: 'node', ecosystem: 'npm' } } });
   assert.deepEqual(npm.json(), {});
   await app.close();
