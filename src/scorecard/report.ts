@@ -6,9 +6,23 @@ import { toSarif, type SarifRuleMeta } from '../report/sarif.ts';
 import { painter } from '../report/color.ts';
 import { CHECKS, checkUrl } from './registry.ts';
 import { reportFindings, type CheckReport, type ScorecardReport } from './run.ts';
-import type { Detail } from './types.ts';
+import { RISK_WEIGHT, type Detail } from './types.ts';
 
 export const JSON_SCHEMA_VERSION = 1;
+
+/**
+ * What fixing each check would add to the aggregate (scorecard's weighting), largest first:
+ * the order in which to work through "Improve the Scorecard".
+ */
+export function improvements(r: ScorecardReport): { check: string; score: number; gain: number }[] {
+  const ran = r.checks.filter((c) => c.score >= 0);
+  const total = ran.reduce((a, c) => a + RISK_WEIGHT[c.risk], 0);
+  if (total === 0) return [];
+  return ran
+    .filter((c) => c.score < 10)
+    .map((c) => ({ check: c.name, score: c.score, gain: Math.round(((RISK_WEIGHT[c.risk] * (10 - c.score)) / total) * 100) / 100 }))
+    .sort((a, b) => b.gain - a.gain || a.check.localeCompare(b.check));
+}
 
 const fmtScore = (s: number) => (s < 0 ? '?' : Number.isInteger(s) ? String(s) : s.toFixed(1));
 const where = (d: Detail) => (d.location ? `${d.location.file}${d.location.line ? `:${d.location.line}` : ''}` : '');
@@ -33,6 +47,8 @@ export function renderText(r: ScorecardReport, opts: { color: boolean; verbose?:
     const eff = k.effectiveScore !== k.score ? ` (${k.exception ? 'excepted' : `${fmtScore(k.effectiveScore)} after exceptions`})` : '';
     out += `${c(scoreStyle(k.score), score)}  ${k.name.padEnd(w)}  ${k.reason}${eff}\n`;
   }
+  const todo = improvements(r).slice(0, 5);
+  if (todo.length) out += `\nBiggest gains: ${todo.map((t) => `${t.check} +${t.gain.toFixed(2)}`).join(', ')} (aggregate points if fixed)\n`;
   for (const k of r.checks) {
     const lines = k.details.filter((d) => d.level === 'warn' || (opts.verbose && d.level === 'info'));
     if (lines.length === 0 && k.excepted.length === 0 && !k.exception) continue;
@@ -59,6 +75,7 @@ export function toJson(r: ScorecardReport): Record<string, unknown> {
     scorecard: { version: 'v5 (nodesec reimplementation)', checks: CHECKS.map((c) => c.name) },
     score: Math.round(r.score * 10) / 10,
     effectiveScore: Math.round(r.effectiveScore * 10) / 10,
+    improvements: improvements(r),
     checks: r.checks.map((k: CheckReport) => ({
       name: k.name,
       score: k.score,
@@ -83,6 +100,8 @@ export function renderMarkdown(r: ScorecardReport): string {
   if (r.effectiveScore !== r.score) out += ` (${fmtScore(Math.round(r.effectiveScore * 10) / 10)} after exceptions)`;
   out += '.\n\n| Check | Risk | Score | Reason |\n| -- | -- | -- | -- |\n';
   for (const k of r.checks) out += `| [${k.name}](${k.documentation}) | ${k.risk} | ${k.score < 0 ? '?' : k.score} | ${k.reason.replace(/\|/g, '\\|')}${k.exception ? ` (excepted: ${k.exception.reason.replace(/\|/g, '\\|')})` : ''} |\n`;
+  const todo = improvements(r);
+  if (todo.length) out += `\n**Biggest gains** (aggregate points if fixed): ${todo.map((t) => `${t.check} +${t.gain.toFixed(2)}`).join(', ')}.\n`;
   for (const k of r.checks) {
     const warns = k.details.filter((d) => d.level === 'warn');
     if (warns.length === 0) continue;

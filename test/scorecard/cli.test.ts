@@ -27,6 +27,7 @@ describe('nodesec scorecard check', () => {
     assert.match(r.stdout, /^\s+0\s+Token-Permissions\s+detected GitHub workflow tokens with excessive permissions$/m);
     assert.match(r.stdout, /GitHub-owned GitHubAction not pinned by hash\s+\.github\/workflows\/ci\.yml:6/);
     assert.match(r.stdout, /fix\s+Declare `permissions: read-all`/);
+    assert.match(r.stdout, /Biggest gains: Dependency-Update-Tool \+1\.36, Token-Permissions \+1\.36, /);
   });
 
   test('JSON has scorecard\'s result shape and the aggregate over the checks that ran', async () => {
@@ -41,6 +42,9 @@ describe('nodesec scorecard check', () => {
     });
     // (8*7.5 + 10*10 + 0*7.5 + 0*5 + 10*2.5 + 6*5 + 0*5 + 0*5 + 0*7.5) / (7.5+10+7.5+5+2.5+5+5+5+7.5) = 215/55
     assert.equal(j.score, Math.round((215 / 55) * 10) / 10);
+    // Fixing a High check at 0 adds 7.5 * 10 / 55 = 1.36 (ties by name); Binary-Artifacts at 8 only 0.27.
+    assert.deepEqual(j.improvements.slice(0, 2), [{ check: 'Dependency-Update-Tool', score: 0, gain: 1.36 }, { check: 'Token-Permissions', score: 0, gain: 1.36 }]);
+    assert.deepEqual(j.improvements.at(-1), { check: 'Binary-Artifacts', score: 8, gain: 0.27 });
     assert.ok(j.checks[0].details.every((d: string) => /^(Warn|Info|Debug): /.test(d)));
     const ajv = new Ajv({ strict: false, allErrors: true });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
