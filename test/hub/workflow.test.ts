@@ -144,6 +144,18 @@ describe('hub on an embedded store', () => {
     const again = await app.inject({ method: 'POST', url: '/api/v1/vulns/GHSA-jf85-cpcp-j695/withdraw', headers: as('tess'), payload: { reason: 'again' } });
     assert.equal(again.statusCode, 409);
     assert.equal((await app.inject({ url: '/v1/changes?since=abc' })).statusCode, 400);
+    // paging: limit=1 walks the feed one change at a time, in seq order
+    const seqs: string[] = [];
+    let since = '0';
+    for (let i = 0; i < 100; i++) {
+      const p = (await app.inject({ url: `/v1/changes?since=${since}&limit=1` })).json() as { changes: { seq: string }[]; next: string; more: boolean };
+      seqs.push(...p.changes.map((c) => c.seq));
+      since = p.next;
+      if (!p.more) break;
+    }
+    const all = ((await app.inject({ url: '/v1/changes?since=0&limit=10000' })).json() as { changes: { seq: string }[] }).changes.map((c) => c.seq);
+    assert.deepEqual(seqs, all);
+    assert.ok(all.length >= 5);
   });
 
   test('audit log: admins only', async () => {
