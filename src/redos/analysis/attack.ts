@@ -238,7 +238,9 @@ export function findAttack(
     : (st: number): boolean => an.comp[st] === loopComp;
   const modes: [continuation: boolean, endOk: boolean, bypass: boolean][] = [[false, false, false]];
   if (opts.global && a.search) modes.push([true, false, false]);
-  if (w.why !== 'finite') modes.push([false, false, true]);
+  // (not for a blow-up that needs the retries at every start position: a match that skips the
+  // loop at the first start ends the search there)
+  if (w.why !== 'finite' && !w.fromSearch) modes.push([false, false, true]);
   if (opts.lazy) modes.push([false, true, false]);
   for (const [continuation, endOk, bypass] of modes) {
     const taint = bypass ? taintLoop : undefined;
