@@ -228,9 +228,11 @@ export function findAttack(
   for (let s = 0; s < a.n && !twoByte; s++) if (!isSearchState(a, s) && a.label[s]!.length && a.label[s]![0]! > 0xff) twoByte = true;
   const wideChars = [...reps.filter((c) => c > 0xff).slice(0, 2), 0x2603];
 
-  // the loop whose paths blow up: its component (for IDA, the second loop's)
-  // (the innermost repetition around it: an enclosing loop may also hold the accepting paths)
-  const anchor = w.why === 'ida' && w.other !== undefined ? w.other : w.state;
+  // the loop where the blow-up starts (for IDA the first of the two loops: a path that entered
+  // it and then matches is found during the blow-up; only paths that never entered it come
+  // later), taken as the innermost repetition around it, since an enclosing loop may also hold
+  // the accepting paths
+  const anchor = w.state;
   const loopComp = an.comp[anchor]!;
   const span = a.loopSrc[anchor];
   const taintLoop = span
