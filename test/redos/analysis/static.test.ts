@@ -78,6 +78,8 @@ describe('semantics that make a regex safe', () => {
     { name: '(?!$) needs a character after the run', pattern: '(^|[^\\\\])(?:\\\\\\*)+(?!$)', flags: 'g' },
     { name: 'a match needs 4 pumps: exact pump validation sees it', pattern: '(\\d+)(\\d{3})' },
     { name: '\\b between the words of a loop: no exponential split', pattern: '^(?:\\w+\\b\\s?)*$' },
+    { name: 'a later alternative matches at the first start: no quadratic retry', pattern: '(?:\\d*[a-zA-Z-][a-zA-Z0-9-]*|\\d+)' },
+    { name: 'the empty alternative matches before the first loop backtracks', pattern: '^([^: \\t]+):[ \\t]*((?:.*[^ \\t])|)' },
     { name: 'empty pattern', pattern: '' },
     { name: 'only assertions', pattern: '^$' },
   ];
