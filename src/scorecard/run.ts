@@ -168,6 +168,8 @@ export function cachedSource(source: RepoSource, maxBytes = 256 * 1024 * 1024): 
     uri: source.uri,
     listFiles: () => source.listFiles(),
     ...(source.headCommit && { headCommit: () => source.headCommit!() }),
+    ...(source.privateReporting && { privateReporting: () => source.privateReporting!() }),
+    ...(source.orgSecurityPolicy && { orgSecurityPolicy: () => source.orgSecurityPolicy!() }),
     readFile(path) {
       const hit = cache.get(path);
       if (hit) return hit;

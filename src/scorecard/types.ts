@@ -16,6 +16,10 @@ export interface RepoSource {
   readFile(path: string): Promise<Buffer | undefined>;
   /** The commit the content is at, when known. */
   headCommit?(): Promise<string | undefined>;
+  /** GitHub private vulnerability reporting (API sources only). */
+  privateReporting?(): Promise<boolean | undefined>;
+  /** The organisation's default security policy (`<owner>/.github`), when the repository has none (API sources only). */
+  orgSecurityPolicy?(): Promise<{ uri: string; content: Buffer } | undefined>;
 }
 
 /** scorecard's finding outcomes (finding/finding.go). */

@@ -4,7 +4,23 @@
  * alias group (an advisory and its CVE/GHSA aliases count once, as in scorecard).
  */
 import type { AdvisorySource } from '../core/osv.ts';
-import type { VulnerabilityProvider, Where } from './types.ts';
+import type { RepoSource, VulnerabilityProvider, Where } from './types.ts';
+
+const LOCKFILES = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lock|package\.json)$/;
+
+/** Writes a source's lockfiles (and package.json files) to a scratch directory, for the audit. */
+export async function materializeLockfiles(source: RepoSource): Promise<string> {
+  const [{ mkdtemp, mkdir, writeFile }, { tmpdir }, { join, dirname }] = await Promise.all([import('node:fs/promises'), import('node:os'), import('node:path')]);
+  const dir = await mkdtemp(join(tmpdir(), 'nodesec-scorecard-'));
+  for (const f of await source.listFiles()) {
+    if (!LOCKFILES.test(f) || /(^|\/)node_modules\//.test(f)) continue;
+    const b = await source.readFile(f);
+    if (!b) continue;
+    await mkdir(dirname(join(dir, f)), { recursive: true });
+    await writeFile(join(dir, f), b);
+  }
+  return dir;
+}
 
 export function auditProvider(dir: string, openSource: () => Promise<AdvisorySource>): VulnerabilityProvider {
   return async () => {

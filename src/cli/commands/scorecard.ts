@@ -11,6 +11,8 @@ import type { CliCommand, CliContext } from '../context.ts';
 
 interface CheckOptions {
   format: 'text' | 'json' | 'sarif' | 'markdown';
+  githubApi: string;
+  ref?: string;
   checks?: string[];
   db?: string;
   minScore?: string;
@@ -44,8 +46,21 @@ async function checkAction(ctx: CliContext, dir: string | undefined, o: CheckOpt
     minScore = Number(o.minScore);
     if (!Number.isFinite(minScore) || minScore < 0 || minScore > 10) throw new AppError('ERR_USAGE', `--min-score must be a number from 0 to 10, got "${o.minScore}"`);
   }
-  const source = await localSource(root, { git: o.git });
-  const ignore = await loadIgnorePolicy(root, { now: ctx.now(), ...(o.ignoreFile && { explicitFile: resolve(ctx.cwd, o.ignoreFile) }) });
+  const { parseGithubTarget, githubSource } = await import('../../scorecard/sources/github.ts');
+  const remote = dir ? parseGithubTarget(dir) : undefined;
+  const token = ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
+  const source = remote
+    ? await githubSource({
+        apiBase: o.githubApi,
+        ...remote,
+        ...(o.ref && { ref: o.ref }),
+        http: { fetch: ctx.fetch, signal: ctx.signal, ...(token && { headers: { authorization: `Bearer ${token}` } }) },
+      })
+    : await localSource(root, { git: o.git });
+  // A remote repository has no project policy on this machine unless --ignore-file names one.
+  const ignore = remote && !o.ignoreFile
+    ? (await import('../../core/ignore.ts')).createIgnorePolicy([], { now: ctx.now() })
+    : await loadIgnorePolicy(root, { now: ctx.now(), ...(o.ignoreFile && { explicitFile: resolve(ctx.cwd, o.ignoreFile) }) });
   // No flag: the project's `{ "scorecard": { "minScore": n } }` in .nodesec.json.
   const section = ignore.settings.scorecard;
   const configured = typeof section === 'object' && section !== null ? (section as Record<string, unknown>).minScore : undefined;
@@ -56,10 +71,13 @@ async function checkAction(ctx: CliContext, dir: string | undefined, o: CheckOpt
     minScore = configured;
   }
   let vulnerabilities;
+  let scratch: string | undefined;
   if (o.db) {
-    const { auditProvider } = await import('../../scorecard/vulns.ts');
+    const { auditProvider, materializeLockfiles } = await import('../../scorecard/vulns.ts');
     const spec = /^https?:\/\//i.test(o.db) ? o.db : resolve(ctx.cwd, o.db);
-    vulnerabilities = auditProvider(root, async () => (await import('../../advisory/index.ts')).openAdvisorySource(spec, { env: ctx.env, fetch: ctx.fetch, signal: ctx.signal }));
+    // A remote repository is audited from its lockfiles, written to a scratch directory.
+    if (remote) scratch = await materializeLockfiles(source);
+    vulnerabilities = auditProvider(scratch ?? root, async () => (await import('../../advisory/index.ts')).openAdvisorySource(spec, { env: ctx.env, fetch: ctx.fetch, signal: ctx.signal }));
   }
   const r = await runScorecard(source, {
     ignore,
@@ -68,6 +86,8 @@ async function checkAction(ctx: CliContext, dir: string | undefined, o: CheckOpt
     progress: ctx.progress,
     ...(o.checks && { only: o.checks }),
     ...(vulnerabilities && { vulnerabilities }),
+  }).finally(async () => {
+    if (scratch) await (await import('node:fs/promises')).rm(scratch, { recursive: true, force: true });
   });
   if (o.format === 'json') ctx.stdout.write(`${JSON.stringify(report.toJson(r), null, 2)}\n`);
   else if (o.format === 'sarif') ctx.stdout.write(`${JSON.stringify(report.renderSarif(r, VERSION), null, 2)}\n`);
@@ -437,8 +457,10 @@ function registerCheck(parent: Command, ctx: CliContext): void {
   parent
     .command('check')
     .description('Run the OpenSSF Scorecard checks that a local checkout can answer, with the scores scorecard computes')
-    .argument('[dir]', 'repository checkout (default: the current directory)')
+    .argument('[dir]', 'repository checkout (default: the current directory), or github.com/<owner>/<repo> to read it through the GitHub API')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'markdown']).default('text'))
+    .option('--github-api <url>', 'GitHub REST API base URL, for github.com/<owner>/<repo> (GITHUB_TOKEN is sent when set)', 'https://api.github.com')
+    .option('--ref <ref>', 'with github.com/<owner>/<repo>: branch, tag or commit (default: the default branch)')
     .option('-c, --checks <names>', 'only these checks (comma-separated, repeatable)', collect)
     .option('--db <source>', 'advisories for the Vulnerabilities check: a snapshot, a WG vuln/ directory, an OSV directory or a hub URL')
     .option('--min-score <n>', 'exit 1 when the aggregate score (after exceptions) is below n (default: scorecard.minScore in .nodesec.json)')
@@ -460,6 +482,7 @@ reported; exceptions change the "after exceptions" numbers only.
 Examples:
   $ nodesec scorecard check                         this checkout, text report
   $ nodesec scorecard check ../undici -f json       scorecard-shaped JSON
+  $ nodesec scorecard check github.com/nodejs/undici read through the GitHub API (zipball)
   $ nodesec scorecard check -c Token-Permissions,Pinned-Dependencies
   $ nodesec scorecard check --db ../shared/fixtures/nswg/vuln --min-score 7
   $ nodesec scorecard check -f sarif > scorecard.sarif   for GitHub code scanning`)

@@ -40,7 +40,12 @@ export const securityPolicy = defineCheck({
         details.push({ level: 'warn', text: f.message, probe: f.probe, ...loc, remediation: p.remediation.text });
       } else details.push({ level: f.outcome === 'not-applicable' ? 'info' : 'debug', text: f.message, probe: f.probe });
     }
-    if (!present) return { score: MIN, reason: 'security policy file not detected', details };
+    if (!present) {
+      // As in scorecard: private reporting enabled without any policy file is a "score calculation
+      // problem" (a runtime error, -1), not a score.
+      if (score > 0) throw new Error('internal error: score calculation problem');
+      return { score: MIN, reason: 'security policy file not detected', details };
+    }
     return { score, reason: 'security policy file detected', details };
   },
 });

@@ -2,8 +2,8 @@
  * Raw data of Security-Policy (checks/raw/security_policy.go): the first SECURITY.md (or
  * .markdown/.adoc/.rst, at the top, in .github/ or docs/) and, line by line, its links, e-mail
  * addresses, and "disclosure" hints (1-4 digit numbers, "disclos", "vuln"). Scorecard also
- * looks in the organisation's `.github` repository when the repository has none; offline that
- * is not possible.
+ * looks in the organisation's `.github` repository when the repository has none; sources that
+ * can (the GitHub API) do too, a local checkout cannot.
  */
 import type { RepoSource, Where } from '../types.ts';
 
@@ -44,11 +44,18 @@ export function policyHits(content: string): SecurityPolicyRaw['files'][number][
 }
 
 export async function collectSecurityPolicy(source: RepoSource): Promise<SecurityPolicyRaw> {
+  const pvr = await source.privateReporting?.();
+  const extra = pvr === undefined ? {} : { privateReporting: pvr };
+  const entry = (file: string, content: Buffer | undefined) => {
+    const text = content?.toString('utf8') ?? '';
+    return { location: { file, line: 1 }, size: content && content.length > 0 ? content.length : 1, info: text ? policyHits(text) : [] };
+  };
   for (const f of await source.listFiles()) {
     if (!isSecurityPolicyFile(f)) continue;
-    const content = await source.readFile(f);
-    const text = content?.toString('utf8') ?? '';
-    return { files: [{ location: { file: f, line: 1 }, size: content && content.length > 0 ? content.length : 1, info: text ? policyHits(text) : [] }] };
+    return { files: [entry(f, await source.readFile(f))], ...extra };
   }
-  return { files: [] };
+  // None in the repository: the organisation's default policy counts (GitHub community health files).
+  const org = await source.orgSecurityPolicy?.();
+  if (org) return { files: [entry(org.uri, org.content)], ...extra };
+  return { files: [], ...extra };
 }
