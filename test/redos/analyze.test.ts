@@ -66,7 +66,9 @@ const vulnerable: VulnerableCase[] = [
 describe('vulnerable regexes are found and proven in V8', () => {
   for (const c of vulnerable) {
     test(c.name, async () => {
-      const r = await analyzeRegex(c.pattern, c.flags ?? '');
+      // a generous budget: the proof stops as soon as the growth is established, and a loaded
+      // CI machine must not turn a finding into a timeout
+      const r = await analyzeRegex(c.pattern, c.flags ?? '', { timeoutMs: 10_000 });
       const v = r.verdict;
       assert.equal(v.kind, 'vulnerable', `${c.pattern}: ${JSON.stringify(v)}`);
       if (v.kind !== 'vulnerable') return;
@@ -147,7 +149,7 @@ describe('verdicts other than safe and vulnerable', () => {
       assert.equal(r.verdict.why, 'not-reproduced');
       assert.match(r.verdict.detail ?? '', /candidate/);
     }
-    assert.ok(r.ms < 2_500, `${r.ms} ms`);
+    assert.ok(r.ms < 4_000, `${r.ms} ms`);
   });
 
   test('a proof cut short by the time budget is unknown (timeout), not not-reproduced', async () => {

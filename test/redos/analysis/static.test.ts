@@ -110,7 +110,7 @@ describe('hostile patterns stay within budget', () => {
       const t0 = performance.now();
       const r = run(pattern, c.flags, 200_000, 1_500);
       const ms = performance.now() - t0;
-      assert.ok(ms < 2_500, `took ${ms} ms`);
+      assert.ok(ms < 4_000, `took ${ms} ms`);
       assert.ok(['safe', 'vulnerable', 'unknown'].includes(r.status), r.status);
       if (r.status === 'unknown') assert.ok(['budget', 'timeout'].includes(r.why), JSON.stringify(r));
     });

@@ -12,7 +12,7 @@ describe('V8 proof', () => {
     const r = await pool.run({ pattern: '^(a+)+$', flags: '', prefix: '', pump: 'a', suffix: '!', pumps: 60, replaceAll: false, repeat: 1 }, 200);
     const ms = performance.now() - t0;
     assert.equal(r.timedOut, true);
-    assert.ok(ms < 1_000, `took ${ms} ms to kill`);
+    assert.ok(ms < 2_000, `took ${ms} ms to kill`);
     const ok = await pool.run({ pattern: '^a+$', flags: '', prefix: '', pump: 'a', suffix: '', pumps: 10, replaceAll: false, repeat: 1 }, 2_000);
     assert.equal(ok.timedOut, false);
   });
@@ -48,7 +48,7 @@ describe('V8 proof', () => {
     const t0 = performance.now();
     const r = await prove({ pattern: '^a*$', flags: '', attack: { prefix: '', pump: 'a', suffix: '!' }, expected: 'exponential', replaceAll: false, budgetMs: 3_000, pool });
     assert.equal(r.reproduced, false);
-    assert.ok(performance.now() - t0 < 1_500);
+    assert.ok(performance.now() - t0 < 3_000);
   });
 
   test('g-flag attacks are timed with replace (the whole global search)', async () => {
