@@ -62,6 +62,22 @@ describe('scorecard check on a GitHub repository', () => {
     assert.equal(JSON.parse(r.stdout).checks[0].score, 8);
   });
 
+  test('monitor --github-checks scores the org with nodesec through the API and keeps per-check history', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'nodesec-ghc-'));
+    writeFileSync(join(dir, 'scope.json'), JSON.stringify({ 'github.com': { acme: { included: ['widget', 'nope'], excluded: [] } } }));
+    const r = await runCli(['scorecard', 'monitor', '--scope', join(dir, 'scope.json'), '--database', join(dir, 'db.json'), '--report', join(dir, 'r.md'), '--github-checks', '--github-api', url], { env: { NO_COLOR: '1' }, now: () => new Date('2026-06-01T00:00:00Z') });
+    assert.equal(r.exit, 0, r.stderr);
+    assert.match(r.stderr, /warning: acme\/nope: no Scorecard result/);
+    const cur = JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8'))['github.com'].acme.widget.current;
+    assert.equal(cur.commit, SHA);
+    assert.equal(cur.checks['Binary-Artifacts'], 9);
+    assert.equal(cur.checks['Security-Policy'], 10);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('an unknown repository is an input error; targets parse strictly', async () => {
     const r = await runCli(['scorecard', 'check', 'github.com/acme/nope', '--github-api', url], { env: { NO_COLOR: '1' } });
     assert.equal(r.exit, 3);

@@ -117,6 +117,7 @@ interface MonitorCliOptions {
   dryRun?: boolean;
   format: 'text' | 'json';
   offline?: boolean;
+  githubChecks?: boolean;
   createIssue?: string;
   issueTitle: string;
   issueLabels?: string[];
@@ -128,19 +129,42 @@ interface MonitorCliOptions {
 }
 
 /** How one repository's result is obtained: the Scorecard API, or nodesec's checks on a local checkout. */
-async function makeSource(ctx: CliContext, how: { scorecardApi?: string; localDir?: string }, http: import('../../scorecard/monitor/http.ts').HttpOptions) {
+type SourceHow = { scorecardApi?: string; localDir?: string; githubApi?: string };
+
+/** A repository's score and per-check scores from nodesec's own checks. */
+async function ownChecks(ctx: CliContext, src: import('../../scorecard/types.ts').RepoSource, commit: string) {
+  const { runScorecard } = await import('../../scorecard/run.ts');
+  const r = await runScorecard(src, { now: ctx.now(), signal: ctx.signal });
+  return { score: Math.round(r.score * 10) / 10, date: ctx.now().toISOString(), commit, checks: Object.fromEntries(r.checks.map((c) => [c.name, c.score])) };
+}
+
+/** How one repository's result is obtained: the Scorecard API, or nodesec's checks on a checkout or through the GitHub API. */
+async function makeSource(ctx: CliContext, how: SourceHow, http: import('../../scorecard/monitor/http.ts').HttpOptions): Promise<import('../../scorecard/monitor/run.ts').ResultSource> {
   const mon = await import('../../scorecard/monitor/run.ts');
+  if (how.githubApi) {
+    const { githubSource } = await import('../../scorecard/sources/github.ts');
+    const token = ctx.env.GITHUB_TOKEN ?? ctx.env.GH_TOKEN;
+    return async (org, repo) => {
+      let src;
+      try {
+        src = await githubSource({ apiBase: how.githubApi, owner: org, repo, http: { ...http, ...(token && { headers: { authorization: `Bearer ${token}` } }) } });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'ERR_INPUT_NOT_FOUND') return undefined;
+        throw e;
+      }
+      return ownChecks(ctx, src, (await src.headCommit?.()) ?? '');
+    };
+  }
   if (!how.localDir) return mon.scorecardApiSource(how.scorecardApi ?? 'https://api.securityscorecards.dev', http);
   const root = how.localDir;
-  const [{ join }, { existsSync }, { localSource }, { runScorecard }] = await Promise.all([import('node:path'), import('node:fs'), import('../../scorecard/sources/local.ts'), import('../../scorecard/run.ts')]);
+  const [{ join }, { existsSync }, { localSource }] = await Promise.all([import('node:path'), import('node:fs'), import('../../scorecard/sources/local.ts')]);
   return async (org: string, repo: string) => {
     const dir = [join(root, org, repo), join(root, repo)].find((p) => existsSync(p));
     if (!dir) return undefined;
     const src = await localSource(dir);
     const commit = await src.headCommit?.();
     if (!commit || !/^[a-f0-9]{40}$/.test(commit)) throw new AppError('ERR_INPUT_NOT_FOUND', `${dir} is not a git checkout (no HEAD commit)`, { file: dir });
-    const r = await runScorecard(src, { now: ctx.now(), signal: ctx.signal });
-    return { score: Math.round(r.score * 10) / 10, date: ctx.now().toISOString(), commit, checks: Object.fromEntries(r.checks.map((c) => [c.name, c.score])) };
+    return ownChecks(ctx, src, commit);
   };
 }
 
@@ -148,7 +172,7 @@ async function makeSource(ctx: CliContext, how: { scorecardApi?: string; localDi
 function jobSource(ctx: CliContext, http: import('../../scorecard/monitor/http.ts').HttpOptions) {
   return (job: import('../../scorecard/monitor/jobs.ts').RepoJob): import('../../scorecard/monitor/run.ts').ResultSource => {
     let s: Promise<import('../../scorecard/monitor/run.ts').ResultSource> | undefined;
-    const how = { ...(job.scorecardApi && { scorecardApi: job.scorecardApi }), ...(job.localDir && { localDir: job.localDir }) };
+    const how = { ...(job.scorecardApi && { scorecardApi: job.scorecardApi }), ...(job.localDir && { localDir: job.localDir }), ...(job.githubApi && { githubApi: job.githubApi }) };
     return async (org, repo) => (await (s ??= makeSource(ctx, how, http)))(org, repo);
   };
 }
@@ -200,7 +224,8 @@ async function monitorAction(ctx: CliContext, o: MonitorCliOptions): Promise<voi
     scope = d.scope;
     added = d.added;
   }
-  const how = o.local ? { localDir: resolve(ctx.cwd, o.local) } : { scorecardApi: o.scorecardApi };
+  if (o.local && o.githubChecks) throw new AppError('ERR_USAGE', '--local and --github-checks are two sources: give one');
+  const how: SourceHow = o.local ? { localDir: resolve(ctx.cwd, o.local) } : o.githubChecks ? { githubApi: o.githubApi } : { scorecardApi: o.scorecardApi };
   let source = await makeSource(ctx, how, http);
   if (o.databaseUrl) {
     const jobs = await import('../../scorecard/monitor/jobs.ts');
@@ -287,6 +312,7 @@ function registerMonitor(parent: Command, ctx: CliContext): void {
     .option('--github-api <url>', 'GitHub REST API base URL', 'https://api.github.com')
     .option('--scorecard-api <url>', 'Scorecard API base URL', 'https://api.securityscorecards.dev')
     .option('--local <dir>', 'score local checkouts (<dir>/<org>/<repo> or <dir>/<repo>) with nodesec instead of asking the Scorecard API')
+    .option('--github-checks', 'score each repository with nodesec, reading it through the GitHub API (zipball), instead of asking the Scorecard API')
     .option('--concurrency <n>', 'requests in parallel', '10')
     .option('--retries <n>', 'retries on 429, 5xx and network errors (exponential backoff, Retry-After honoured)', '4')
     .option('--no-report-tags', 'write the whole report file instead of the part between the markers')

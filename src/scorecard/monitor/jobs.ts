@@ -27,6 +27,8 @@ export interface RepoJob {
   /** Where workers get the result: the Scorecard API base URL, or local checkouts. */
   scorecardApi?: string;
   localDir?: string;
+  /** nodesec's checks on the repository read through this GitHub API. */
+  githubApi?: string;
 }
 
 type Jobs = { [REPO_QUEUE]: RepoJob };
