@@ -64,6 +64,16 @@ export interface MonitorResult {
   failed: { org: string; repo: string; error: AppError | Error }[];
 }
 
+/** The monitor's previous-score fields of a row (currentDiff only when the score moved), and the check changes. */
+function compareWith(row: ScoreRow, before: ScoreEntry, after: ScoreEntry): void {
+  row.prevScore = before.score;
+  row.prevDate = before.date;
+  row.prevCommit = before.commit;
+  if (before.score !== after.score) row.currentDiff = Number.parseFloat((after.score - before.score).toFixed(1));
+  const changes = checkChanges(before, after);
+  if (changes.length) row.changes = changes;
+}
+
 const sameChecks = (a: Record<string, number> | undefined, b: Record<string, number> | undefined) =>
   JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
 
@@ -103,14 +113,7 @@ export async function runMonitor(o: MonitorOptions): Promise<MonitorResult> {
       // First per-check data for an unchanged score: keep it on the current entry.
       stored.checks = r.checks;
     }
-    if (stored) {
-      row.prevScore = stored.score;
-      row.prevDate = stored.date;
-      row.prevCommit = stored.commit;
-      if (stored.score !== r.score) row.currentDiff = Number.parseFloat((r.score - stored.score).toFixed(1));
-      const changes = checkChanges(stored, entry);
-      if (changes.length) row.changes = changes;
-    }
+    if (stored) compareWith(row, stored, entry);
     scores.push(row);
   });
   return { scores, database: db, skipped, failed };
@@ -163,14 +166,7 @@ export function rowsFromDatabase(scope: Scope, db: Database): ScoreRow[] {
       if (!cur) continue;
       const prev = h.previous.at(-1);
       const row: ScoreRow = { platform: 'github.com', org, repo, score: cur.score, date: cur.date, commit: cur.commit, ...(cur.checks && { checks: cur.checks }) };
-      if (prev) {
-        row.prevScore = prev.score;
-        row.prevDate = prev.date;
-        row.prevCommit = prev.commit;
-        if (prev.score !== cur.score) row.currentDiff = Number.parseFloat((cur.score - prev.score).toFixed(1));
-        const changes = checkChanges(prev, cur);
-        if (changes.length) row.changes = changes;
-      }
+      if (prev) compareWith(row, prev, cur);
       rows.push(row);
     }
   }
