@@ -33,6 +33,12 @@ test('serve: bad flags are usage errors (exit 2) with a clear message', async ()
   assert.equal(up.exit, 2);
 });
 
+test('serve: an unreachable PostgreSQL is a store error (exit 5), not a crash', { timeout: 30_000 }, async () => {
+  const r = await runCli(['serve', '--database-url', 'postgres://nobody@127.0.0.1:1/nothing', '--log-level', 'silent']);
+  assert.equal(r.exit, 5, r.stderr);
+  assert.match(r.stderr, /ERR_STORE_UNAVAILABLE/);
+});
+
 test('serve: a port in use is a usage error, and the store is closed again', { timeout: 60_000 }, async () => {
   const busy = createServer();
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
