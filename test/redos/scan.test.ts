@@ -117,6 +117,8 @@ describe('scanRegexes: node_modules', () => {
     }),
     'node_modules/left/package.json': '{"name":"left","version":"1.2.3"}',
     'node_modules/left/lib/index.js': 'exports.re = /^(a+)+$/;\nexports.ok = /x/;',
+    'node_modules/left/test/index.js': 'exports.re = /^(a+)+test$/;',
+    'node_modules/left/lib/index.spec.js': 'exports.re = /^(a+)+spec$/;',
     'node_modules/@scope/right/package.json': '{"name":"@scope/right","version":"0.1.0"}',
     'node_modules/@scope/right/index.cjs': "module.exports = new RegExp('(b+)+$');",
     'node_modules/@scope/right/node_modules/left/package.json': '{"name":"left","version":"0.9.0"}',
@@ -130,7 +132,7 @@ describe('scanRegexes: node_modules', () => {
     rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  it('attributes findings to name@version, nested and scoped packages included', async () => {
+  it('attributes findings to name@version, nested and scoped packages included; package tests are not scanned', async () => {
     const r = await scanRegexes({ root: deps.dir, nodeModules: true, analyzer: fakeAnalyzer().analyze, workers: 0 });
     assert.deepEqual(r.findings.map((f) => `${f.package} ${f.file}:${f.line}`).sort(), [
       '@scope/right@0.1.0 node_modules/@scope/right/index.cjs:1',

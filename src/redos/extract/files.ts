@@ -26,7 +26,7 @@ const MAX_ENTRIES = 2_000_000;
  * Source files under `dir` (absolute paths), skipping node_modules, VCS dirs and whatever the
  * .gitignore files say. `root` is where paths are made relative for ignore matching.
  */
-export function listSourceFiles(dir: string, opts: { gitignore?: boolean } = {}): string[] {
+export function listSourceFiles(dir: string, opts: { gitignore?: boolean; skip?: (name: string, isDir: boolean) => boolean } = {}): string[] {
   const out: string[] = [];
   const useGitignore = opts.gitignore !== false;
   let visited = 0;
@@ -53,6 +53,7 @@ export function listSourceFiles(dir: string, opts: { gitignore?: boolean } = {})
       const isDir = e.isDirectory();
       if (!isDir && !e.isFile()) continue; // symlinks and specials are not followed
       if (!isDir && !isSourceFile(e.name)) continue;
+      if (opts.skip?.(e.name, isDir)) continue;
       if (here.some((r) => r.ig.ignores(toPosix(relative(r.base, child)) + (isDir ? '/' : '')))) continue;
       if (isDir) walk(child, here);
       else out.push(child);
@@ -142,9 +143,16 @@ export function listInstalledPackages(root: string): InstalledPackage[] {
   return out;
 }
 
-/** A package's own source files (nested node_modules excluded; .gitignore not applied). */
+/** Directories and files of a published package that its users never load. */
+const NOT_SHIPPED_DIR = /^(?:test|tests|__tests__|__mocks__|spec|specs|example|examples|benchmark|benchmarks|\.github)$/;
+const NOT_SHIPPED_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/;
+
+/**
+ * A package's own source files: nested node_modules excluded, .gitignore not applied, and its
+ * tests, examples and benchmarks left out (code that its users never load).
+ */
 export function listPackageFiles(pkg: InstalledPackage): string[] {
-  return listSourceFiles(pkg.dir, { gitignore: false });
+  return listSourceFiles(pkg.dir, { gitignore: false, skip: (name, isDir) => (isDir ? NOT_SHIPPED_DIR.test(name) : NOT_SHIPPED_FILE.test(name)) });
 }
 
 /**
