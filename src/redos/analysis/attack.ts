@@ -18,6 +18,12 @@ import type { Attack } from '../types.ts';
 export interface FoundAttack extends Attack {
   /** The attack relies on the g flag's continued search (replace/matchAll). */
   continuation: boolean;
+  /**
+   * How the attack was validated: `strict` (no match from any start inside prefix + pumps),
+   * `continuation` (g flag), `bypass` (only matches through the ambiguous loop count), `lazy-end`
+   * (a match at the very end is allowed).
+   */
+  mode: 'strict' | 'continuation' | 'bypass' | 'lazy-end';
 }
 
 export function codesToString(cps: readonly number[], unicode: boolean): string {
@@ -291,6 +297,7 @@ export function findAttack(
             pump: codesToString(pump, opts.unicode),
             suffix: codesToString(suffix, opts.unicode),
             continuation,
+            mode: continuation ? 'continuation' : bypass ? 'bypass' : endOk ? 'lazy-end' : 'strict',
           };
         }
       }
