@@ -60,7 +60,7 @@ function untar(tar: Buffer): Map<string, Buffer> {
     const body = tar.subarray(h + 512, h + 512 + size);
     off = h + 512 + Math.ceil(size / 512) * 512;
     if (type === 'x') {
-      const m = /\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
       paxPath = m?.[1];
       continue;
     }

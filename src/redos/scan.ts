@@ -240,7 +240,7 @@ export async function scanRegexes(opts: RegexScanOptions): Promise<RegexScanResu
         diagnostics.push({ kind: 'unreadable', file: rel(abs), message: 'no such file or directory' });
         continue;
       }
-      if (st.isDirectory()) for (const f of listSourceFiles(abs)) files.add(f);
+      if (st.isDirectory()) for (const f of listSourceFiles(abs, { root })) files.add(f);
       else if (isSourceFile(abs) || st.isFile()) files.add(abs);
     }
     const list = [...files];

@@ -66,9 +66,13 @@ describe('scanRegexes: project sources', () => {
     assert.deepEqual(ignore.unused(), []);
   });
 
-  it('scans only the given targets', async () => {
+  it('scans only the given targets, with the .gitignore files above them', async () => {
     const r = await scanRegexes({ root: project.dir, targets: ['src/nested'], analyzer: fakeAnalyzer().analyze, workers: 0 });
     assert.deepEqual(r.findings.map((f) => f.file), ['src/nested/keep.mjs']);
+    // dist/ is ignored by the root .gitignore: scanning it as a target finds nothing.
+    const d = await scanRegexes({ root: project.dir, targets: ['dist'], analyzer: fakeAnalyzer().analyze, workers: 0 });
+    assert.deepEqual(d.findings, []);
+    assert.equal(d.stats.files, 0);
   });
 
   it('skips files over the size cap with a diagnostic', async () => {

@@ -35,7 +35,18 @@ export interface ExtractResult {
   foldExhausted: boolean;
 }
 
-export const SUPPRESSION = /^\s*\*?\s*nodesec-ignore-regex\b(?:\s*:\s*(.*?))?\s*(?:\*\/)?\s*$/;
+/**
+ * `nodesec-ignore-regex: <reason>` in a comment's text: the reason, '' when it has none, or
+ * undefined when the comment is something else. No regex backtracking over the comment text
+ * (comments in installed packages are untrusted input; an earlier regex here was cubic).
+ */
+export function suppressionReason(comment: string): string | undefined {
+  const m = /^[\s*]*nodesec-ignore-regex(?![\w-])/.exec(comment);
+  if (!m) return undefined;
+  const rest = comment.slice(m[0].length).trim();
+  if (rest === '') return '';
+  return rest.startsWith(':') ? rest.slice(1).trim() : undefined;
+}
 
 /** Line starts of a text, for offset → line/column (1-based, UTF-16 columns). */
 export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
@@ -174,9 +185,8 @@ export function extractFromSource(source: string, filename: string, opts: Extrac
   // A comment on its own line covers the next line; a trailing comment only its own line.
   const suppressions = new Map<number, { reason: string; ownLine: boolean }>();
   for (const c of result.comments) {
-    const m = SUPPRESSION.exec(c.value);
-    if (!m) continue;
-    const reason = m[1]?.trim();
+    const reason = suppressionReason(c.value);
+    if (reason === undefined) continue;
     const end = pos(c.end).line;
     const lineStart = source.lastIndexOf('\n', c.start - 1) + 1;
     const ownLine = source.slice(lineStart, c.start).trim() === '';

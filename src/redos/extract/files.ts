@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { SOURCE_EXTENSIONS } from './extract.ts';
 
@@ -26,7 +26,10 @@ const MAX_ENTRIES = 2_000_000;
  * Source files under `dir` (absolute paths), skipping node_modules, VCS dirs and whatever the
  * .gitignore files say. `root` is where paths are made relative for ignore matching.
  */
-export function listSourceFiles(dir: string, opts: { gitignore?: boolean; skip?: (name: string, isDir: boolean) => boolean } = {}): string[] {
+export function listSourceFiles(
+  dir: string,
+  opts: { gitignore?: boolean; skip?: (name: string, isDir: boolean) => boolean; root?: string } = {},
+): string[] {
   const out: string[] = [];
   const useGitignore = opts.gitignore !== false;
   let visited = 0;
@@ -59,7 +62,25 @@ export function listSourceFiles(dir: string, opts: { gitignore?: boolean; skip?:
       else out.push(child);
     }
   };
-  walk(dir, []);
+  // Scanning a subdirectory: the .gitignore files between the root and it apply too.
+  const inherited: { base: string; ig: Ignore }[] = [];
+  if (useGitignore && opts.root) {
+    const rel = relative(opts.root, dir);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) {
+      let cur = opts.root;
+      for (const part of ['', ...rel.split(sep).slice(0, -1)]) {
+        cur = part ? join(cur, part) : cur;
+        try {
+          inherited.push({ base: cur, ig: ignore().add(readFileSync(join(cur, '.gitignore'), 'utf8')) });
+        } catch {
+          /* no .gitignore here */
+        }
+      }
+      // The directory itself may be ignored by an ancestor's rules.
+      if (inherited.some((r) => r.ig.ignores(`${toPosix(relative(r.base, dir))}/`))) return out;
+    }
+  }
+  walk(dir, inherited);
   return out;
 }
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractFromSource, lineIndex } from '../../../src/redos/extract/extract.ts';
+import { extractFromSource, lineIndex, suppressionReason } from '../../../src/redos/extract/extract.ts';
 import { REPO, OWN } from '../../helpers/paths.ts';
 
 const pats = (src: string, file = 'x.js') => extractFromSource(src, file).sites.map((s) => `${s.origin} /${s.pattern}/${s.flags}`);
@@ -136,6 +136,20 @@ describe('suppression comments', () => {
     const r = extractFromSource(src, 'x.js');
     assert.deepEqual(r.sites.map((s) => s.suppressed?.reason), ['input is capped at 64 bytes', 'trusted config only', undefined, undefined]);
     assert.deepEqual(r.badSuppressions, [{ line: 5, column: 1 }]);
+  });
+});
+
+describe('suppressionReason', () => {
+  it('reads the reason, and stays linear on hostile comments', () => {
+    assert.equal(suppressionReason(' nodesec-ignore-regex: capped at 64 chars '), 'capped at 64 chars');
+    assert.equal(suppressionReason('* nodesec-ignore-regex:x'), 'x');
+    assert.equal(suppressionReason(' nodesec-ignore-regex'), '');
+    assert.equal(suppressionReason(' nodesec-ignore-regex-other: x'), undefined);
+    assert.equal(suppressionReason(' eslint-disable-line'), undefined);
+    const t0 = performance.now();
+    suppressionReason(`nodesec-ignore-regex:a${' '.repeat(200_000)}\nn`);
+    suppressionReason(`${' '.repeat(200_000)}x`);
+    assert.ok(performance.now() - t0 < 200);
   });
 });
 
