@@ -88,6 +88,24 @@ describe('scanRegexes: project sources', () => {
     assert.deepEqual(b.suppressed, a.suppressed);
   });
 
+  it('a minified one-line file with 20,000 regexes is extracted once per distinct pattern, fast', async () => {
+    const line = Array.from({ length: 20_000 }, (_, i) => `a${i}=/^(a+)+$/,b${i}=new RegExp("x"+${i % 7})`).join(',');
+    const tree = writeTree({ 'bundle.min.js': `var ${line};` });
+    try {
+      const fake = fakeAnalyzer();
+      const t0 = performance.now();
+      const r = await scanRegexes({ root: tree.dir, analyzer: fake.analyze, workers: 0 });
+      assert.ok(performance.now() - t0 < 20_000);
+      assert.equal(r.stats.sites, 40_000);
+      assert.equal(r.stats.unique, 8);
+      assert.equal(fake.calls.length, 8);
+      assert.equal(r.findings.length, 20_000);
+      assert.equal(r.findings[19_999]!.line, 1);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
   it('turns an engine failure or hang into an unknown verdict, never a crash or a hang', async () => {
     const tree = writeTree({ 'x.js': 'const a = /boom/;\nconst b = /hang/;' });
     try {
