@@ -18,7 +18,7 @@ import type { RegexAnalysis } from './types.ts';
 import type { ExtractedSite } from './extract/extract.ts';
 
 /** Bump when extraction output changes. */
-export const EXTRACTOR_VERSION = 2;
+export const EXTRACTOR_VERSION = 3;
 
 export function userCacheDir(env: Readonly<Record<string, string | undefined>>, platform: string = osPlatform()): string {
   if (env.NODESEC_CACHE_DIR) return env.NODESEC_CACHE_DIR;

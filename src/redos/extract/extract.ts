@@ -9,7 +9,7 @@
  */
 import { parseSync, rawTransferSupported, visitorKeys, type ParserOptions } from 'oxc-parser';
 import type { RegexSite } from '../types.ts';
-import { DEFAULT_FOLD_LIMITS, Interpreter, isRegExpCallee, type Env, type FoldLimits, type LazyBinding, type Node, UNKNOWN } from './fold.ts';
+import { DEFAULT_FOLD_LIMITS, Interpreter, isRegExpCallee, type Env, type FoldLimits, type LazyBinding, type Node, UNKNOWN, type Value } from './fold.ts';
 
 export const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.tsx', '.mts', '.cts'] as const;
 
@@ -167,8 +167,61 @@ function blockScope(stmts: Node[], parent: Env): Env {
   return env;
 }
 
+/** Reads the module a relative specifier names (for constants imported from sibling files). */
+export type ModuleReader = (spec: string, fromFile: string) => { source: string; filename: string } | undefined;
+
 export interface ExtractOptions {
   fold?: Partial<FoldLimits>;
+  /** Enables folding through relative `require`/`import` (semver 7's `./constants`). */
+  readModule?: ModuleReader;
+}
+
+/** Bounds on following relative imports from one file. */
+const MODULE_DEPTH = 3;
+const MODULES_PER_FILE = 16;
+
+/**
+ * A loader of module exports for the interpreter: runs the required file's top level in its
+ * own interpreter (its RegExp calls are not sites of the requiring file) and returns its
+ * exports. Cached per file, cycles and depth bounded.
+ */
+function moduleLoader(readModule: ModuleReader, fromFile: string, limits: FoldLimits, shared: { cache: Map<string, Value>; loaded: number }, depth: number): (spec: string) => Value {
+  return (spec) => {
+    if (depth >= MODULE_DEPTH || shared.loaded >= MODULES_PER_FILE) return UNKNOWN;
+    const m = readModule(spec, fromFile);
+    if (!m) return UNKNOWN;
+    const hit = shared.cache.get(m.filename);
+    if (hit !== undefined) return hit;
+    shared.cache.set(m.filename, UNKNOWN); // cycle guard
+    shared.loaded++;
+    let exportsValue: Value = UNKNOWN;
+    try {
+      if (m.filename.endsWith('.json')) exportsValue = fromJson(JSON.parse(m.source) as unknown);
+      else {
+        const { result } = parse(m.filename, m.source);
+        const program = result.program as unknown as Node;
+        const sub = new Interpreter(() => {}, { ...limits, steps: Math.min(limits.steps, 100_000) }, moduleLoader(readModule, m.filename, limits, shared, depth + 1));
+        const exportsObj: Value = { k: 'obj', props: new Map() };
+        sub.module.vars.set('module', { k: 'obj', props: new Map([['exports', exportsObj]]) });
+        sub.module.vars.set('exports', exportsObj);
+        sub.runProgram(program);
+        exportsValue = sub.exportsOf(program);
+      }
+    } catch {
+      exportsValue = UNKNOWN;
+    }
+    shared.cache.set(m.filename, exportsValue);
+    return exportsValue;
+  };
+}
+
+function fromJson(v: unknown, depth = 0): Value {
+  if (depth > 20) return UNKNOWN;
+  if (typeof v === 'string') return { k: 'str', s: v, at: -1 };
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+  if (Array.isArray(v)) return { k: 'arr', items: v.map((x) => fromJson(x, depth + 1)) };
+  if (typeof v === 'object') return { k: 'obj', props: new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJson(x, depth + 1)])) };
+  return UNKNOWN;
 }
 
 export function extractFromSource(source: string, filename: string, opts: ExtractOptions = {}): ExtractResult {
@@ -210,7 +263,11 @@ export function extractFromSource(source: string, filename: string, opts: Extrac
 
   const program = result.program as unknown as Node;
   const limits = { ...DEFAULT_FOLD_LIMITS, ...opts.fold };
-  const interp = new Interpreter((e) => add(e.at, e.pattern, e.flags, e.table ? 'table' : e.node.type === 'NewExpression' ? 'new RegExp()' : 'RegExp()'), limits);
+  const interp = new Interpreter(
+    (e) => add(e.at, e.pattern, e.flags, e.table ? 'table' : e.node.type === 'NewExpression' ? 'new RegExp()' : 'RegExp()'),
+    limits,
+    opts.readModule && moduleLoader(opts.readModule, filename, limits, { cache: new Map(), loaded: 0 }, 0),
+  );
 
   // Pass 1 (syntactic, iterative: deep nesting cannot overflow the stack): regex literals,
   // RegExp calls with their lexical scope, and names assigned anywhere.

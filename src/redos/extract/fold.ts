@@ -180,9 +180,44 @@ export class Interpreter {
   exhausted = false;
   private readonly onRegExp: (e: RegExpEvent) => void;
 
-  constructor(onRegExp: (e: RegExpEvent) => void, limits: FoldLimits = DEFAULT_FOLD_LIMITS) {
+  /** Exports of a relative `require('./x')` / `import ... from './x'` (UNKNOWN when not loadable). */
+  requireModule: ((spec: string) => Value) | undefined;
+
+  constructor(onRegExp: (e: RegExpEvent) => void, limits: FoldLimits = DEFAULT_FOLD_LIMITS, requireModule?: (spec: string) => Value) {
     this.onRegExp = onRegExp;
     this.limits = limits;
+    this.requireModule = requireModule;
+  }
+
+  /**
+   * The module's exports after runProgram: `module.exports` for CommonJS (when the caller
+   * pre-bound `module`), else an object of the ES exports.
+   */
+  exportsOf(program: Node): Value {
+    const esm = new Map<string, Value>();
+    for (const s of program.body as Node[]) {
+      if (s.type === 'ExportNamedDeclaration') {
+        const d = s.declaration as Node | null;
+        if (d?.type === 'VariableDeclaration') {
+          for (const decl of d.declarations as Node[]) {
+            const id = decl.id as Node;
+            if (id.type === 'Identifier') esm.set(id.name as string, this.lookup(id.name as string, this.module));
+          }
+        }
+        if (!s.source) {
+          for (const sp of (s.specifiers as Node[] | undefined) ?? []) {
+            const local = keyName(sp.local as Node);
+            const exported = keyName(sp.exported as Node);
+            if (local && exported) esm.set(exported, this.lookup(local, this.module));
+          }
+        }
+      } else if (s.type === 'ExportDefaultDeclaration' && this.module.vars.has('*default*')) {
+        esm.set('default', this.module.vars.get('*default*')!);
+      }
+    }
+    if (esm.size > 0) return { k: 'obj', props: esm };
+    const mod = this.module.vars.get('module');
+    return typeof mod === 'object' && mod !== null && mod.k === 'obj' ? mod.props.get('exports') ?? UNKNOWN : UNKNOWN;
   }
 
   /** Runs the program's top-level statements. Never throws on budget: it stops early. */
@@ -275,7 +310,24 @@ export class Interpreter {
         const d = s.declaration as Node | null;
         if (d && d.type !== 'FunctionDeclaration') {
           if (d.type === 'VariableDeclaration' || d.type.endsWith('Statement')) return this.exec(d, env);
-          this.eval(d, env, false);
+          const v = this.eval(d, env, false);
+          if (s.type === 'ExportDefaultDeclaration') env.vars.set('*default*', v);
+        }
+        return undefined;
+      }
+      case 'ImportDeclaration': {
+        const src = (s.source as Node).value;
+        if (typeof src !== 'string' || s.importKind === 'type') return undefined;
+        const mod = this.requireModule && /^\.\.?\//.test(src) ? this.requireModule(src) : UNKNOWN;
+        for (const sp of (s.specifiers as Node[]) ?? []) {
+          const local = (sp.local as Node).name as string;
+          let v: Value = UNKNOWN;
+          if (sp.type === 'ImportNamespaceSpecifier') v = mod;
+          else {
+            const name = sp.type === 'ImportDefaultSpecifier' ? 'default' : keyName(sp.imported as Node);
+            if (name !== undefined && typeof mod === 'object' && mod !== null && mod.k === 'obj') v = mod.props.get(name) ?? UNKNOWN;
+          }
+          env.vars.set(local, v);
         }
         return undefined;
       }
@@ -664,6 +716,11 @@ export class Interpreter {
       if (recvNode.type === 'Identifier' && recvNode.name === 'String' && name === 'raw') return UNKNOWN;
       const recv = this.eval(recvNode, env, pure);
       return builtinMethod(recv, name, args, n.start, this.limits.maxString, pure);
+    }
+    if (callee.type === 'Identifier' && callee.name === 'require' && this.requireModule && args.length === 1 && this.lookup('require', env) === UNKNOWN) {
+      const spec = args[0];
+      if (typeof spec === 'object' && spec !== null && spec.k === 'str' && /^\.\.?\//.test(spec.s)) return this.requireModule(spec.s);
+      return UNKNOWN;
     }
     if (pure || n.type === 'NewExpression') return UNKNOWN;
     if (callee.type === 'Identifier' && callee.name === 'String' && args.length === 1) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractFromSource, lineIndex, suppressionReason } from '../../../src/redos/extract/extract.ts';
+import { extractFile } from '../../../src/redos/extract/file.ts';
 import { REPO, OWN } from '../../helpers/paths.ts';
 
 const pats = (src: string, file = 'x.js') => extractFromSource(src, file).sites.map((s) => `${s.origin} /${s.pattern}/${s.flags}`);
@@ -75,6 +76,29 @@ describe('extractFromSource: module-scope tables', () => {
       '11 table /^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$/',
       '16 new RegExp() /(\\s*)~>?\\s+/g',
     ]);
+  });
+
+  it('follows relative requires for constants: semver 7 safeRe with MAX_LENGTH from ./constants', () => {
+    const r = extractFile(join(REPO, 'node_modules', 'semver', 'internal', 're.js'));
+    assert.equal(r.status, 'ok');
+    const pats = r.status === 'ok' ? r.sites.map((s) => s.pattern) : [];
+    // safeRe: `\d*` bounded to MAX_LENGTH (256), the build class to MAX_SAFE_BUILD_LENGTH (250).
+    assert.ok(pats.some((p) => p.includes('\\d{0,256}')), 'no safeRe pattern');
+    assert.ok(pats.some((p) => p.includes('[a-zA-Z0-9-]{1,250}')));
+  });
+
+  it('follows ES imports (named, renamed, default; .js specifiers to .ts files) and JSON', () => {
+    const dir = join(OWN, 'redos', 'modules');
+    const main = extractFile(join(dir, 'main.ts'));
+    assert.deepEqual(main.status === 'ok' && main.sites.map((s) => `${s.line} /${s.pattern}/${s.flags}`), ['3 /^[a-z]+(?:,[a-z]+)*$/', '4 /^\\d+$/u']);
+    const table = extractFile(join(dir, 'table.cjs'));
+    // lib.cjs's own RegExp is not a site of table.cjs.
+    assert.deepEqual(table.status === 'ok' && table.sites.map((s) => `/${s.pattern}/${s.flags}`), ['/^v?(\\d+)\\.(\\d+)/i']);
+  });
+
+  it('require cycles end', () => {
+    const r = extractFile(join(OWN, 'redos', 'modules', 'cycle-a.cjs'));
+    assert.deepEqual(r.status === 'ok' && r.sites.map((s) => s.pattern), ['b+x']);
   });
 
   it('object and array element writes through a helper', () => {
