@@ -77,22 +77,12 @@ const str = (s: string, at: number): Str => ({ k: 'str', s, at });
 const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && typeof (x as Node).type === 'string';
 
 /** Unwraps TS-only wrappers and parentheses, which do not change a value. */
+const WRAPPERS = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSInstantiationExpression']);
+
 export function unwrap(n: Node): Node {
   let cur = n;
-  for (;;) {
-    switch (cur.type) {
-      case 'ParenthesizedExpression':
-      case 'TSAsExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSNonNullExpression':
-      case 'TSTypeAssertion':
-      case 'TSInstantiationExpression':
-        cur = cur.expression as Node;
-        continue;
-      default:
-        return cur;
-    }
-  }
+  while (WRAPPERS.has(cur.type)) cur = cur.expression as Node;
+  return cur;
 }
 
 /** `RegExp` / `new RegExp` (also `globalThis.RegExp`, `window.RegExp`). */
@@ -453,8 +443,9 @@ export class Interpreter {
    * Evaluates `n`. `pure` forbids writes (static folding of code that never runs here):
    * assignments and calls then only evaluate to UNKNOWN.
    */
-  eval(n: Node, env: Env, pure: boolean): Value {
+  eval(n0: Node, env: Env, pure: boolean): Value {
     this.tick();
+    const n = unwrap(n0);
     switch (n.type) {
       case 'Literal': {
         if (n.regex) {
@@ -479,12 +470,6 @@ export class Interpreter {
       }
       case 'Identifier':
         return this.lookup(n.name as string, env);
-      case 'ParenthesizedExpression':
-      case 'TSAsExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSNonNullExpression':
-      case 'TSTypeAssertion':
-      case 'TSInstantiationExpression':
       case 'ChainExpression':
         return this.eval(n.expression as Node, env, pure);
       case 'BinaryExpression':
