@@ -102,6 +102,29 @@ describe('nodesec regex (CLI)', () => {
     }
   });
 
+  it('--node-modules attributes findings to packages and serves the re-scan from the user cache', async () => {
+    const t = writeTree({
+      'package.json': '{"name":"app"}',
+      'node_modules/vuln/package.json': '{"name":"vuln","version":"1.0.1"}',
+      'node_modules/vuln/index.js': 'module.exports = /^(\\d+\\s?)*$/;\n',
+    });
+    const cacheEnv = { NO_COLOR: '1', NODESEC_CACHE_DIR: join(t.dir, '.user-cache') };
+    try {
+      const first = await runCli(['regex', t.dir, '--node-modules', '--no-sources', '--format', 'json'], { env: cacheEnv });
+      assert.equal(first.exit, 1, first.stderr);
+      const a = JSON.parse(first.stdout) as { stats: { packages: number; packagesCached: number }; findings: { package: string; file: string }[] };
+      assert.deepEqual(a.findings.map((f) => [f.package, f.file]), [['vuln@1.0.1', 'node_modules/vuln/index.js']]);
+      assert.equal(a.stats.packagesCached, 0);
+      const second = await runCli(['regex', t.dir, '--node-modules', '--no-sources', '--format', 'json'], { env: cacheEnv });
+      const b = JSON.parse(second.stdout) as typeof a & { stats: { analysed: number } };
+      assert.equal(b.stats.packagesCached, 1);
+      assert.equal(b.stats.analysed, 0);
+      assert.deepEqual(b.findings, a.findings);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('--pattern with an invalid regex exits 2 with ERR_REGEX_SYNTAX', async () => {
     const r = await runCli(['regex', '--pattern', '(a'], { env });
     assert.equal(r.exit, 2);
